@@ -1,0 +1,238 @@
+// Package pdfdoc opens PDF files for the pre-flight checks. Structure
+// (validity, encryption, boxes, rotation, annotations, fonts) comes from
+// pdfcpu; what prints (pixels, objects, text) comes from PDFium.
+//
+// Every input is untrusted: each call into a PDF library runs under recover
+// and within limits, and a file that cannot be read gives an *OpenError.
+package pdfdoc
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
+)
+
+// Document is what the pre-flight rules know about a PDF's structure.
+type Document struct {
+	Data      []byte // the file as read; never modified
+	SHA256    string // hex
+	Version   string // "1.4", "2.0"
+	PageCount int
+	Encrypted bool // opened without a password, but encrypted
+	Pages     []Page
+	// FormFields counts the fields of the interactive form (AcroForm),
+	// whether or not they have a widget on some page.
+	FormFields int
+}
+
+// Page is one page's structure.
+type Page struct {
+	Number   int // 1-based
+	MediaBox Box
+	Geometry Geometry // crop box and rotation: the page as displayed
+	Annots   []Annot
+	Fonts    []Font // the fonts the page's content selects, forms included
+}
+
+// Annot is an annotation of a page.
+type Annot struct {
+	Subtype string // "Link", "Widget", "Square", ...
+	Rect    Box
+	Print   bool // the Print flag: it appears on paper
+	Hidden  bool
+}
+
+// Font is a font a page uses.
+type Font struct {
+	Name     string // BaseFont, without a subset tag
+	Type     string // Type0, Type1, TrueType, Type3, ...
+	Embedded bool
+}
+
+// Limits bound the work and memory spent on one file. A zero field means
+// the default.
+type Limits struct {
+	MaxStreamBytes int64         // decoded bytes of one stream
+	MaxOperators   int           // content operators on one page, forms included
+	MaxFormDepth   int           // nesting of Form XObjects
+	Timeout        time.Duration // reading the structure
+}
+
+// DefaultLimits are generous for real letters and stop hostile files early.
+var DefaultLimits = Limits{
+	MaxStreamBytes: 256 << 20,
+	MaxOperators:   2_000_000,
+	MaxFormDepth:   12,
+	Timeout:        20 * time.Second,
+}
+
+func (l Limits) withDefaults() Limits {
+	if l.MaxStreamBytes <= 0 {
+		l.MaxStreamBytes = DefaultLimits.MaxStreamBytes
+	}
+	if l.MaxOperators <= 0 {
+		l.MaxOperators = DefaultLimits.MaxOperators
+	}
+	if l.MaxFormDepth <= 0 {
+		l.MaxFormDepth = DefaultLimits.MaxFormDepth
+	}
+	if l.Timeout <= 0 {
+		l.Timeout = DefaultLimits.Timeout
+	}
+	return l
+}
+
+// ErrorKind says why a file could not be opened.
+type ErrorKind int
+
+// The reasons a file cannot be opened.
+const (
+	Unreadable    ErrorKind = iota // not a PDF, or damaged
+	NeedsPassword                  // encrypted with a user password
+	OverLimit                      // breaches one of the Limits
+)
+
+// OpenError is the error of Open: the file cannot be checked.
+type OpenError struct {
+	Kind ErrorKind
+	Err  error
+}
+
+func (e *OpenError) Error() string { return e.Err.Error() }
+func (e *OpenError) Unwrap() error { return e.Err }
+
+var configOnce sync.Once
+
+// Open reads the structure of the PDF in data. It returns an *OpenError
+// when the file cannot be read, and never panics.
+func Open(ctx context.Context, data []byte, limits Limits) (*Document, error) {
+	configOnce.Do(api.DisableConfigDir) // or pdfcpu writes ~/.config/pdfcpu
+	limits = limits.withDefaults()
+	sum := sha256.Sum256(data)
+	doc := &Document{Data: data, SHA256: hex.EncodeToString(sum[:])}
+
+	ctx, cancel := context.WithTimeout(ctx, limits.Timeout)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		// pdfcpu cannot be interrupted while it validates, so a file that
+		// runs past the time limit is abandoned to finish on its own.
+		done <- guard(func() error { return doc.read(ctx, limits) })
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			return nil, err
+		}
+		return doc, nil
+	case <-ctx.Done():
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return nil, &OpenError{OverLimit, fmt.Errorf("reading the structure took longer than the %v time limit", limits.Timeout)}
+		}
+		return nil, ctx.Err()
+	}
+}
+
+// guard turns a panic inside a PDF library into an unreadable-file error.
+func guard(f func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &OpenError{Unreadable, fmt.Errorf("the PDF library failed on this file (%v)", r)}
+		}
+	}()
+	return f()
+}
+
+func (doc *Document) read(ctx context.Context, limits Limits) error {
+	if !bytes.Contains(doc.Data[:min(len(doc.Data), 1024)], []byte("%PDF-")) {
+		return &OpenError{Unreadable, errors.New("not a PDF: no %PDF- header in the first 1024 bytes")}
+	}
+	conf := model.NewDefaultConfiguration()
+	conf.ValidationMode = model.ValidationRelaxed
+	conf.DecodeAllStreams = true
+	conf.Limits.MaxDecodeBytes = limits.MaxStreamBytes
+	conf.Limits.MaxRecursionDepth = max(limits.MaxFormDepth*4, 100)
+
+	pc, err := pdfcpu.ReadWithContext(ctx, bytes.NewReader(doc.Data), conf)
+	if err != nil {
+		return classify(err)
+	}
+	if err := api.ValidateContext(pc); err != nil {
+		return classify(err)
+	}
+	doc.Version = pc.VersionString()
+	doc.PageCount = pc.PageCount
+	doc.Encrypted = pc.Encrypt != nil
+	doc.FormFields = countFormFields(pc.XRefTable)
+	if pc.PageCount == 0 {
+		return nil
+	}
+	boundaries, err := pc.PageBoundaries(nil)
+	if err != nil {
+		return &OpenError{Unreadable, fmt.Errorf("page boxes: %w", err)}
+	}
+	w := walker{xref: pc.XRefTable, limits: limits}
+	for i, pb := range boundaries {
+		n := i + 1
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		page, err := w.page(n, pb)
+		if err != nil {
+			var oe *OpenError
+			if errors.As(err, &oe) {
+				return oe
+			}
+			return &OpenError{Unreadable, fmt.Errorf("page %d: %w", n, err)}
+		}
+		doc.Pages = append(doc.Pages, page)
+	}
+	return nil
+}
+
+// classify maps pdfcpu's errors, which are plain strings, onto our kinds
+// and trims them to what a user can act on.
+func classify(err error) error {
+	msg := err.Error()
+	switch {
+	case errors.Is(err, pdfcpu.ErrWrongPassword) || strings.Contains(msg, "correct password"):
+		return &OpenError{NeedsPassword, errors.New("it is encrypted with a password that is needed to open it")}
+	case strings.Contains(msg, "exceeds") && (strings.Contains(msg, "limit") || strings.Contains(msg, "max")):
+		return &OpenError{OverLimit, fmt.Errorf("a limit was reached: %s", msg)}
+	}
+	return &OpenError{Unreadable, fmt.Errorf("damaged or not a valid PDF: %s", msg)}
+}
+
+func rectBox(r *types.Rectangle) Box {
+	if r == nil {
+		return Box{}
+	}
+	return Box{r.LL.X, r.LL.Y, r.UR.X, r.UR.Y}.Normalize()
+}
+
+func countFormFields(xref *model.XRefTable) int {
+	cat, err := xref.Catalog()
+	if err != nil || cat == nil {
+		return 0
+	}
+	form, err := xref.DereferenceDict(cat["AcroForm"])
+	if err != nil || form == nil {
+		return 0
+	}
+	fields, err := xref.DereferenceArray(form["Fields"])
+	if err != nil {
+		return 0
+	}
+	return len(fields)
+}

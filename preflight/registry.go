@@ -1,0 +1,25 @@
+package preflight
+
+// Rules returns every rule, in the order they run and findings are listed:
+// first the structural rules, then the ones that look at what prints.
+func Rules() []*Rule {
+	return []*Rule{
+		Unreadable,
+		Encrypted,
+		FileSize,
+		PageCount,
+		PageFormat,
+		UnembeddedFonts,
+		Interactive,
+	}
+}
+
+// RuleByID returns the rule with the given ID, or nil.
+func RuleByID(id string) *Rule {
+	for _, r := range Rules() {
+		if r.ID == id {
+			return r
+		}
+	}
+	return nil
+}
