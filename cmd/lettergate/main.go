@@ -116,6 +116,15 @@ var commands = []func(*env) *cobra.Command{
 
 // oneLine keeps an error to one line, as a terminal user expects.
 func oneLine(s string) string {
-	s = strings.TrimSpace(s)
-	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", "; ")), " ")
+	head, suggestions, ok := strings.Cut(s, "\n\nDid you mean this?\n")
+	if ok { // cobra's suggestion for a mistyped command
+		s = head + " (did you mean " + strings.Join(strings.Fields(suggestions), " or ") + "?)"
+	}
+	var lines []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	return strings.Join(lines, "; ")
 }

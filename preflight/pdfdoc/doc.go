@@ -211,7 +211,21 @@ func classify(err error) error {
 	case strings.Contains(msg, "exceeds") && (strings.Contains(msg, "limit") || strings.Contains(msg, "max")):
 		return &OpenError{OverLimit, fmt.Errorf("a limit was reached: %s", msg)}
 	}
-	return &OpenError{Unreadable, fmt.Errorf("damaged or not a valid PDF: %s", msg)}
+	return &OpenError{Unreadable, fmt.Errorf("damaged or not a valid PDF: %s", dedupe(msg))}
+}
+
+// dedupe drops repeated segments of a wrapped error message, which pdfcpu
+// produces ("xref table: xref table: unexpected eof").
+func dedupe(msg string) string {
+	parts := strings.Split(msg, ": ")
+	var out []string
+	for i, p := range parts {
+		if i > 0 && p == parts[i-1] {
+			continue
+		}
+		out = append(out, p)
+	}
+	return strings.Join(out, ": ")
 }
 
 func rectBox(r *types.Rectangle) Box {
