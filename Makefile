@@ -12,14 +12,19 @@ all: build
 build:
 	$(GO) build -o $(BIN) ./cmd/lettergate
 
-# Checks a good and a broken sample so that both outcomes show. The broken
-# one makes lettergate exit 1, which is the point; make carries on.
+# Renders the built-in reminder from its sample data and checks it, then
+# checks broken samples so that both outcomes show. The broken ones make
+# lettergate exit 1, which is the point; make carries on.
 demo: build
-	@echo "== a letter that passes =="
-	./$(BIN) check testdata/doc/good_letter.pdf
+	@echo "== the built-in reminder, rendered from its sample data and checked =="
+	./$(BIN) render --template reminder -o bin/demo-reminder.pdf
+	./$(BIN) check bin/demo-reminder.pdf
 	@echo
-	@echo "== letters that do not =="
-	-./$(BIN) check testdata/doc/us_letter.pdf testdata/doc/unembedded_font.pdf testdata/doc/truncated.pdf
+	@echo "== letters that do not pass =="
+	-./$(BIN) check testdata/producers/lo_footer_border.pdf testdata/doc/us_letter.pdf testdata/doc/truncated.pdf
+	@echo
+	@echo "== what the checker sees: bin/demo-footer.png =="
+	./$(BIN) preview testdata/producers/lo_footer_border.pdf -o bin/demo-footer.png
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -24,6 +24,17 @@ const (
 	userAgent   = "lettergate (+https://github.com/lettergate/lettergate)"
 	maxResponse = 16 << 20
 
+	// keyHeader is Idempotency-Key, deliberately not in canonical form:
+	// net/http's Transport takes a request whose Header map holds the
+	// canonical "Idempotency-Key" entry for idempotent and, when a reused
+	// connection breaks after the request was written, silently sends it
+	// again. That retry would bypass Client.do: no backoff, no retry log,
+	// and no note that the first attempt may have taken effect. Field names
+	// are case-insensitive (RFC 9110 5.1; HTTP/2 lower-cases them anyway),
+	// so Pingen reads the same header. A request not written at all is
+	// still resent by the Transport, which is safe.
+	keyHeader = "idempotency-key"
+
 	defaultAttempts = 4
 	backoffBase     = 500 * time.Millisecond
 	backoffCap      = 30 * time.Second
@@ -277,7 +288,7 @@ func (c *Client) roundTrip(ctx context.Context, r *request, tok string, attempt 
 		req.Header.Set("Authorization", "Bearer "+tok)
 	}
 	if r.key != "" {
-		req.Header.Set("Idempotency-Key", r.key)
+		req.Header[keyHeader] = []string{r.key}
 	}
 	res, err := c.hc.Do(req)
 	if err != nil {

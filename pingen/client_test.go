@@ -1,8 +1,11 @@
 package pingen
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"reflect"
 	"strconv"
@@ -157,57 +160,59 @@ func TestRetries(t *testing.T) {
 		faults func(srv *pingentest.Server) []pingentest.Fault
 		sleeps []time.Duration // exact waits; nil with jitter set
 		jitter []time.Duration // nominal backoff waits, ±20 %
-		// drop: the connection is closed after the letter was made. Go's
-		// transport may itself resend a request with an Idempotency-Key
-		// on a fresh connection, so the number of waits is not fixed.
-		drop    bool
+		// retried is what the client's retry log gives as the reason for
+		// each retry, in order.
+		retried []string
 		status  int // of the final error, 0 for success
 		letters int
 	}{
 		{"429 Retry-After seconds", func(*pingentest.Server) []pingentest.Fault {
 			return []pingentest.Fault{{Status: 429, RetryAfter: "7"}}
-		}, []time.Duration{7 * time.Second}, nil, false, 0, 1},
+		}, []time.Duration{7 * time.Second}, nil, []string{"status=429"}, 0, 1},
 		{"429 Retry-After date", func(srv *pingentest.Server) []pingentest.Fault {
 			return []pingentest.Fault{{Status: 429, RetryAfter: epoch(srv, 12*time.Second)}}
-		}, []time.Duration{12 * time.Second}, nil, false, 0, 1},
+		}, []time.Duration{12 * time.Second}, nil, []string{"status=429"}, 0, 1},
 		{"429 X-RateLimit-Reset epoch", func(srv *pingentest.Server) []pingentest.Fault {
 			return []pingentest.Fault{{Status: 429, Header: http.Header{"x-ratelimit-reset": {strconv.FormatInt(srv.Now().Add(20*time.Second).Unix(), 10)}}}}
-		}, []time.Duration{20 * time.Second}, nil, false, 0, 1},
+		}, []time.Duration{20 * time.Second}, nil, []string{"status=429"}, 0, 1},
 		{"429 X-Rate-Limit-Reset seconds", func(*pingentest.Server) []pingentest.Fault {
 			return []pingentest.Fault{{Status: 429, Header: http.Header{"X-Rate-Limit-Reset": {"5"}}}}
-		}, []time.Duration{5 * time.Second}, nil, false, 0, 1},
+		}, []time.Duration{5 * time.Second}, nil, []string{"status=429"}, 0, 1},
 		{"429 without hint", func(*pingentest.Server) []pingentest.Fault {
 			return []pingentest.Fault{{Status: 429}}
-		}, nil, []time.Duration{500 * time.Millisecond}, false, 0, 1},
+		}, nil, []time.Duration{500 * time.Millisecond}, []string{"status=429"}, 0, 1},
 		{"503 maintenance", func(*pingentest.Server) []pingentest.Fault {
 			return []pingentest.Fault{{Status: 503, RetryAfter: "30"}}
-		}, []time.Duration{30 * time.Second}, nil, false, 0, 1},
+		}, []time.Duration{30 * time.Second}, nil, []string{"status=503"}, 0, 1},
 		{"three 500s", func(*pingentest.Server) []pingentest.Fault {
 			return []pingentest.Fault{{Status: 500}, {Status: 502}, {Status: 504}}
-		}, nil, []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second}, false, 0, 1},
+		}, nil, []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second}, []string{"status=500", "status=502", "status=504"}, 0, 1},
 		{"four 500s", func(*pingentest.Server) []pingentest.Fault {
 			return []pingentest.Fault{{Status: 500}, {Status: 500}, {Status: 500}, {Status: 500}}
-		}, nil, []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second}, false, 500, 0},
+		}, nil, []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second}, []string{"status=500", "status=500", "status=500"}, 500, 0},
 		{"dropped after create", func(*pingentest.Server) []pingentest.Fault {
 			return []pingentest.Fault{{Drop: true}}
-		}, nil, nil, true, 0, 1},
+		}, nil, []time.Duration{500 * time.Millisecond}, []string{`error="Post \"{create}\": EOF"`}, 0, 1},
 		{"dropped twice", func(*pingentest.Server) []pingentest.Fault {
 			return []pingentest.Fault{{Drop: true}, {Drop: true}}
-		}, nil, nil, true, 0, 1},
+		}, nil, []time.Duration{500 * time.Millisecond, time.Second}, []string{`error="Post \"{create}\": EOF"`, `error="Post \"{create}\": EOF"`}, 0, 1},
 		{"409 in flight", func(*pingentest.Server) []pingentest.Fault {
 			return []pingentest.Fault{{Status: 409}}
-		}, nil, []time.Duration{500 * time.Millisecond}, false, 0, 1},
+		}, nil, []time.Duration{500 * time.Millisecond}, []string{"status=409"}, 0, 1},
 		{"Retry-After too long", func(*pingentest.Server) []pingentest.Fault {
 			return []pingentest.Fault{{Status: 429, RetryAfter: "600"}}
-		}, nil, nil, false, 429, 0},
+		}, nil, nil, nil, 429, 0},
 		{"400 is final", func(*pingentest.Server) []pingentest.Fault {
 			return []pingentest.Fault{{Status: 400}}
-		}, nil, nil, false, 400, 0},
+		}, nil, nil, nil, 400, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := pingentest.New(t)
-			c, clk := newTestClient(t, srv)
+			// The default transport, with keep-alives: the create goes out
+			// on the connection file-upload used.
+			var log bytes.Buffer
+			c, clk := newTestClient(t, srv, WithLogger(slog.New(slog.NewTextHandler(&log, nil))))
 			ctx := context.Background()
 			up, err := c.Upload(ctx, []byte(testPDF))
 			if err != nil {
@@ -240,10 +245,6 @@ func TestRetries(t *testing.T) {
 			slept := clk.slept()
 			creates := requests(srv, pingentest.OpCreate)
 			switch {
-			case tt.drop:
-				if len(creates) < 2 || creates[0].Dropped == false || creates[len(creates)-1].Replayed == false {
-					t.Errorf("creates %+v: want a dropped one first and a replayed one last", creates)
-				}
 			case tt.jitter != nil:
 				if len(slept) != len(tt.jitter) {
 					t.Fatalf("slept %v, want about %v", slept, tt.jitter)
@@ -256,12 +257,32 @@ func TestRetries(t *testing.T) {
 			case !reflect.DeepEqual(slept, tt.sleeps):
 				t.Errorf("slept %v, want %v", slept, tt.sleeps)
 			}
-			if len(creates) < len(slept)+1 {
+			// Every attempt is the client's own: one request each, a wait
+			// between two, and a retry logged for each wait.
+			if len(creates) != len(slept)+1 {
 				t.Errorf("%d create requests for %d sleeps", len(creates), len(slept))
 			}
 			for _, r := range creates {
 				if r.IdempotencyKey == "" || r.IdempotencyKey != creates[0].IdempotencyKey {
 					t.Errorf("create keys differ or are missing: %q vs %q", r.IdempotencyKey, creates[0].IdempotencyKey)
+				}
+			}
+			path := "/organisations/" + srv.OrganisationID + "/deliveries/letters"
+			var want []string
+			for i, reason := range tt.retried {
+				want = append(want, fmt.Sprintf("level=WARN msg=\"pingen retry\" method=POST path=%s attempt=%d %s wait=%s",
+					path, i+1, strings.ReplaceAll(reason, "{create}", srv.APIURL()+path), slept[i]))
+			}
+			if got := retryLines(&log); !reflect.DeepEqual(got, want) {
+				t.Errorf("retry log\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+			if creates[0].Dropped {
+				// The letter was made by the first attempt; the others are
+				// replays, and the last one's answer arrives.
+				for i, r := range creates {
+					if r.Dropped == (i == len(creates)-1) || r.Replayed != (i > 0) {
+						t.Errorf("create %d: %+v; want all but the last dropped, all but the first replayed", i, r)
+					}
 				}
 			}
 		})
@@ -475,30 +496,134 @@ func TestClientChecksInput(t *testing.T) {
 	}
 }
 
-// TestDropRetriedByClient closes the connection after the letter was made,
-// with keep-alives off so that Go's transport cannot resend by itself: the
-// client's own retry, with the same key, must learn the letter.
-func TestDropRetriedByClient(t *testing.T) {
-	srv := pingentest.New(t)
-	c, clk := newTestClient(t, srv, WithHTTPClient(&http.Client{Transport: &http.Transport{DisableKeepAlives: true}}))
-	ctx := context.Background()
-	up, err := c.Upload(ctx, []byte(testPDF))
-	if err != nil {
-		t.Fatal(err)
+// TestLostAnswerRetriedByClient closes the connection after Pingen acted,
+// on a connection used before: Go's transport would resend a request with an
+// Idempotency-Key on its own, unseen. The client's own retry, with the same
+// key, must learn the outcome: after a wait, with a retry logged.
+func TestLostAnswerRetriedByClient(t *testing.T) {
+	auto := testOptions
+	auto.AutoSend = true
+	tests := []struct {
+		name   string
+		op     string
+		method string
+		call   func(c *Client, l Letter) error
+		path   func(l Letter) string
+	}{
+		{"create, POST with a body", pingentest.OpCreate, "POST",
+			func(c *Client, l Letter) error {
+				up, err := c.Upload(context.Background(), []byte(testPDF))
+				if err != nil {
+					return err
+				}
+				_, err = c.CreateLetter(context.Background(), NewLetter{FileName: "letter.pdf", File: up, Options: testOptions})
+				return err
+			},
+			func(Letter) string { return "" }},
+		{"send, PATCH with a body", pingentest.OpSend, "PATCH",
+			func(c *Client, l Letter) error {
+				_, err := c.SendLetter(context.Background(), l.ID, testOptions, "")
+				return err
+			},
+			func(l Letter) string { return "/" + l.ID + "/send" }},
+		{"cancel, PATCH without a body", pingentest.OpCancel, "PATCH",
+			func(c *Client, l Letter) error { return c.CancelLetter(context.Background(), l.ID) },
+			func(l Letter) string { return "/" + l.ID + "/cancel" }},
 	}
-	srv.FailNext(pingentest.Fault{Op: pingentest.OpCreate, Drop: true})
-	l, err := c.CreateLetter(ctx, NewLetter{FileName: "letter.pdf", File: up, Options: testOptions})
-	if err != nil {
-		t.Fatal(err)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := pingentest.New(t)
+			var log bytes.Buffer
+			c, clk := newTestClient(t, srv, WithLogger(slog.New(slog.NewTextHandler(&log, nil))))
+			// A letter to send (valid) or to cancel (submitted, held in
+			// print preparation); its requests open the connection.
+			var l Letter
+			switch tt.op {
+			case pingentest.OpSend:
+				l = createLetter(t, c, "letter.pdf", testOptions)
+			case pingentest.OpCancel:
+				l = createLetter(t, c, "letter_simulate_cancellable.pdf", auto)
+			}
+			if l.ID != "" {
+				if _, err := c.Letter(context.Background(), l.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+			srv.FailNext(pingentest.Fault{Op: tt.op, Drop: true})
+			if err := tt.call(c, l); err != nil {
+				t.Fatal(err)
+			}
+			reqs := requests(srv, tt.op)
+			if len(reqs) != 2 || !reqs[0].Dropped || !reqs[1].Replayed || reqs[0].IdempotencyKey == "" || reqs[0].IdempotencyKey != reqs[1].IdempotencyKey {
+				t.Fatalf("requests %+v: want a dropped one and a replay with the same key", reqs)
+			}
+			s := clk.slept()
+			if len(s) != 1 || s[0] < 400*time.Millisecond || s[0] > 600*time.Millisecond {
+				t.Fatalf("slept %v, want one backoff of 500ms ± 20%%", s)
+			}
+			path := "/organisations/" + srv.OrganisationID + "/deliveries/letters" + tt.path(l)
+			want := []string{fmt.Sprintf(`level=WARN msg="pingen retry" method=%s path=%s attempt=1 error="%s \"%s\": EOF" wait=%s`,
+				tt.method, path, strings.ToUpper(tt.method[:1])+strings.ToLower(tt.method[1:]), srv.APIURL()+path, s[0])}
+			if got := retryLines(&log); !reflect.DeepEqual(got, want) {
+				t.Errorf("retry log %q, want %q", got, want)
+			}
+		})
 	}
-	creates := requests(srv, pingentest.OpCreate)
-	if len(creates) != 2 || !creates[0].Dropped || !creates[1].Replayed || creates[0].IdempotencyKey != creates[1].IdempotencyKey {
-		t.Fatalf("creates %+v: want a dropped one and a replay with the same key", creates)
+}
+
+// retryLines returns the retry lines of a text log.
+func retryLines(log *bytes.Buffer) []string {
+	var out []string
+	for _, line := range strings.Split(log.String(), "\n") {
+		if strings.Contains(line, `msg="pingen retry"`) {
+			_, rest, _ := strings.Cut(line, " ") // the time
+			out = append(out, rest)
+		}
 	}
-	if got := srv.Letters(); len(got) != 1 || got[0].ID != l.ID {
-		t.Fatalf("fake has %+v, want one letter %s", got, l.ID)
+	return out
+}
+
+func TestErrorText(t *testing.T) {
+	tests := []struct {
+		name string
+		err  *Error
+		want string
+	}{
+		{"title repeats the status", &Error{Status: 404, RequestID: "r1", Errors: []ErrorObject{{Title: "Not Found", Detail: "letter not found"}}},
+			"pingen: 404 Not Found: letter not found (request id r1)"},
+		{"in other case", &Error{Status: 404, Errors: []ErrorObject{{Title: "not found", Detail: "letter not found"}}},
+			"pingen: 404 Not Found: letter not found"},
+		{"title says more", &Error{Status: 422, Errors: []ErrorObject{{Title: "The given data was invalid.", Detail: "print_mode is required", Pointer: "/data/attributes/print_mode"}}},
+			"pingen: 422 Unprocessable Entity: The given data was invalid.: print_mode is required (/data/attributes/print_mode)"},
+		{"only the status text", &Error{Status: 503, Errors: []ErrorObject{{Title: "Service Unavailable"}}, RetryAfter: 30 * time.Second},
+			"pingen: 503 Service Unavailable (retry after 30s)"},
+		{"second object", &Error{Status: 422, Errors: []ErrorObject{{Title: "Unprocessable Entity"}, {Detail: "country missing", Code: "validation"}}},
+			"pingen: 422 Unprocessable Entity: country missing (code validation)"},
+		{"no body", &Error{Status: 500}, "pingen: 500 Internal Server Error"},
 	}
-	if s := clk.slept(); len(s) != 1 || s[0] < 400*time.Millisecond || s[0] > 600*time.Millisecond {
-		t.Errorf("slept %v, want one backoff of 500ms ± 20%%", s)
+	for _, tt := range tests {
+		if got := tt.err.Error(); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestKnownProducts(t *testing.T) {
+	got := KnownProducts()
+	generic := []Product{ProductFast, ProductCheap, ProductBulk, ProductPremium, ProductRegistered}
+	if len(got) != 19 || !reflect.DeepEqual(got[:5], generic) || got[5] != "postag_a" || got[18] != "dhl_world_priority" {
+		t.Fatalf("KnownProducts() = %q", got)
+	}
+	for i, p := range got {
+		if p.Generic() != (i < 5) {
+			t.Errorf("%s.Generic() = %v", p, p.Generic())
+		}
+	}
+	got[0] = "changed"
+	if KnownProducts()[0] != ProductFast {
+		t.Error("KnownProducts returns the package's own slice")
+	}
+	if Product("express").Generic() {
+		t.Error(`"express" is generic`)
 	}
 }

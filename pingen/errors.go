@@ -35,14 +35,20 @@ type ErrorObject struct {
 
 func (e *Error) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "pingen: %d %s", e.Status, http.StatusText(e.Status))
-	for i, o := range e.Errors {
-		if i == 0 {
-			b.WriteString(": ")
-		} else {
-			b.WriteString("; ")
+	text := http.StatusText(e.Status)
+	fmt.Fprintf(&b, "pingen: %d %s", e.Status, text)
+	sep := ": "
+	for _, o := range e.Errors {
+		// JSON:API servers often title an error with the status text, which
+		// the line has already said.
+		if strings.EqualFold(strings.TrimSpace(o.Title), text) {
+			o.Title = ""
 		}
-		b.WriteString(o.String())
+		if s := o.String(); s != "" {
+			b.WriteString(sep)
+			b.WriteString(s)
+			sep = "; "
+		}
 	}
 	if e.RetryAfter > 0 {
 		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
@@ -80,6 +86,12 @@ func (o ErrorObject) String() string {
 	}
 	return msg
 }
+
+// ErrRefused is returned, wrapped, by Submitter.Submit when the letter it
+// returns was refused by Pingen's validation (status action_required or
+// invalid): the letter exists in Pingen but will not be sent as it is. The
+// Result holds the letter.
+var ErrRefused = errors.New("pingen: refused by Pingen's validation")
 
 // ErrPriceNotReady is returned by CalculatePrice when Pingen has not
 // determined the price yet (202 with no body); ask again later.

@@ -20,13 +20,25 @@ type Entry struct {
 	SHA256  string        `json:"sha256"` // lower-case hex of the PDF
 	Options LetterOptions `json:"options"`
 
+	// Env and OrganisationID are the Pingen account the letter is made in.
+	// Both are empty in entries written before the journal recorded them:
+	// such entries are never continued automatically, as they may belong
+	// to either environment.
+	Env            Env    `json:"env,omitempty"`
+	OrganisationID string `json:"organisation_id,omitempty"`
+
 	// CreateKey is the Idempotency-Key of the create request, and KeyTime
-	// when it was first used: Pingen forgets keys after 24 hours.
+	// when it was first sent (before that, when it was made): Pingen
+	// forgets keys after 24 hours.
 	CreateKey string    `json:"create_key"`
 	KeyTime   time.Time `json:"key_time"`
 	// Upload is the uploaded file the create request names, so that a
 	// retry after a crash sends the same request.
 	Upload *Upload `json:"upload,omitempty"`
+	// CreateSent is recorded just before the first create request with
+	// CreateKey goes out. While it is false no letter can exist for the
+	// entry, so a failure is definite.
+	CreateSent bool `json:"create_sent,omitempty"`
 
 	LetterID string `json:"letter_id,omitempty"` // empty until Pingen confirmed the letter
 	Status   Status `json:"status,omitempty"`
@@ -37,25 +49,43 @@ type Entry struct {
 	Updated time.Time `json:"updated"`
 }
 
-// statusDeleted marks an entry whose letter Pingen no longer knows.
-const statusDeleted Status = "deleted"
+// For reports whether the entry was made for cfg's environment and
+// organisation. It is false for entries that do not record them.
+func (e Entry) For(cfg Config) bool {
+	return e.Env == cfg.env() && e.OrganisationID == cfg.OrganisationID
+}
 
 // open reports whether a new submission of the same file and options should
 // continue this entry rather than make a new letter: it may have created a
 // letter, and that letter is not dead.
 func (e Entry) open() bool {
 	if e.LetterID == "" {
-		return e.Err == "" // a definite create failure means no letter exists
+		return e.Err == "" // a definite failure means no letter exists
 	}
 	switch e.Status {
 	case StatusInvalid, StatusCancelled, StatusCancelledExpired, StatusExpired,
-		StatusRejected, StatusUnprintable, statusDeleted:
+		StatusRejected, StatusUnprintable, StatusDeleted:
 		return false
 	}
 	return true
 }
 
-const journalVersion = 1
+// rank orders open entries by how likely they are to hold a letter: a
+// continued submission must find its letter rather than an orphan whose
+// create request never went out.
+func (e Entry) rank() int {
+	switch {
+	case e.LetterID != "":
+		return 2
+	case e.CreateSent:
+		return 1
+	}
+	return 0
+}
+
+// journalVersion is written on every line. Version 1 lines (before Env,
+// OrganisationID and CreateSent) are still read.
+const journalVersion = 2
 
 // record is one journal line: a complete snapshot of an entry. The last
 // line for an ID wins.
@@ -158,38 +188,62 @@ func (j *Journal) Entries() ([]Entry, error) {
 // letterID, for example after the status command asked Pingen.
 func (j *Journal) SetStatus(letterID string, s Status, at time.Time) error {
 	return j.locked(func() error {
-		for _, e := range j.entries {
-			if e.LetterID == letterID {
-				if e.Status == s {
-					return nil
-				}
-				e.Status, e.Updated = s, at
-				return j.append(e)
-			}
+		e, ok := j.byLetter(letterID)
+		if !ok {
+			return fmt.Errorf("journal: no entry for letter %s", letterID)
 		}
-		return fmt.Errorf("journal: no entry for letter %s", letterID)
+		if e.Status == s {
+			return nil
+		}
+		e.Status, e.Updated = s, at
+		return j.append(e)
 	})
 }
 
-// find returns the newest open entry for the file and options.
-func (j *Journal) find(sha string, o LetterOptions) (Entry, bool, error) {
+// EntryByLetter returns the entry that made the letter letterID.
+func (j *Journal) EntryByLetter(letterID string) (Entry, bool, error) {
+	var e Entry
+	var ok bool
+	err := j.locked(func() error {
+		e, ok = j.byLetter(letterID)
+		return nil
+	})
+	return e, ok, err
+}
+
+func (j *Journal) byLetter(letterID string) (Entry, bool) {
+	if letterID == "" {
+		return Entry{}, false
+	}
+	for _, e := range j.entries {
+		if e.LetterID == letterID {
+			return e, true
+		}
+	}
+	return Entry{}, false
+}
+
+// find returns the open entry match picks for the file, options and
+// account; an empty org stands for any organisation.
+func (j *Journal) find(sha string, o LetterOptions, env Env, org string) (Entry, bool, error) {
 	var found Entry
 	var ok bool
 	err := j.locked(func() error {
-		found, ok = j.match(sha, o)
+		found, ok = j.match(sha, o, env, org)
 		return nil
 	})
 	return found, ok, err
 }
 
-// begin returns the open entry for fresh's file and options if there is one
-// and reuse is set, and otherwise records fresh. Both happen under one lock,
-// so two processes sending the same file agree on one entry.
+// begin returns the open entry for fresh's file, options and account if
+// there is one and reuse is set, and otherwise records fresh. Both happen
+// under one lock, so two processes sending the same file agree on one
+// entry.
 func (j *Journal) begin(fresh Entry, reuse bool) (Entry, bool, error) {
 	e, resumed := fresh, false
 	err := j.locked(func() error {
 		if reuse {
-			if old, ok := j.match(fresh.SHA256, fresh.Options); ok {
+			if old, ok := j.match(fresh.SHA256, fresh.Options, fresh.Env, fresh.OrganisationID); ok {
 				e, resumed = old, true
 				return nil
 			}
@@ -199,9 +253,40 @@ func (j *Journal) begin(fresh Entry, reuse bool) (Entry, bool, error) {
 	return e, resumed, err
 }
 
-// put records e.
+// put records e as it is.
 func (j *Journal) put(e Entry) error {
 	return j.locked(func() error { return j.append(e) })
+}
+
+// errMoved is returned by an update function that finds the entry changed
+// by another process in a way that invalidates what the caller was doing.
+var errMoved = errors.New("journal entry changed by another process")
+
+// update applies fn to entry id as recorded now, which another process may
+// have changed since the caller read it, and records the result unless fn
+// fails. It returns the entry as recorded afterwards (or as found, if fn
+// failed), so that the caller can carry on from there.
+func (j *Journal) update(id string, fn func(*Entry) error) (Entry, error) {
+	var out Entry
+	err := j.locked(func() error {
+		e, ok := j.entries[id]
+		if !ok {
+			return fmt.Errorf("journal: no entry %s", id)
+		}
+		out = e
+		if err := fn(&e); err != nil {
+			return err
+		}
+		if sameJSON(e, out) {
+			return nil // nothing changed: no line
+		}
+		if err := j.append(e); err != nil {
+			return err
+		}
+		out = e
+		return nil
+	})
+	return out, err
 }
 
 // letterIDs returns the letter IDs the journal knows, except that of skip.
@@ -218,11 +303,20 @@ func (j *Journal) letterIDs(skip string) (map[string]bool, error) {
 	return ids, err
 }
 
-func (j *Journal) match(sha string, o LetterOptions) (Entry, bool) {
+// match picks, among the open entries for the file, options and account,
+// the one most likely to hold a letter (see rank), and of those the newest.
+// An empty org matches any organisation; an entry without an account
+// matches none.
+func (j *Journal) match(sha string, o LetterOptions, env Env, org string) (Entry, bool) {
 	var best Entry
 	var ok bool
 	for _, e := range j.entries {
-		if e.SHA256 == sha && e.Options == o && e.open() && (!ok || e.Created.After(best.Created)) {
+		if e.SHA256 != sha || e.Options != o || e.Env == "" || e.Env != env ||
+			(org != "" && e.OrganisationID != org) || !e.open() {
+			continue
+		}
+		if !ok || e.rank() > best.rank() ||
+			e.rank() == best.rank() && (e.Created.After(best.Created) || e.Created.Equal(best.Created) && e.ID > best.ID) {
 			best, ok = e, true
 		}
 	}
@@ -273,8 +367,14 @@ func (j *Journal) replay() error {
 		if err := json.Unmarshal(buf[:i], &r); err != nil {
 			return fmt.Errorf("journal %s: line %d: %w", j.path, j.line, err)
 		}
-		if r.V != journalVersion || r.ID == "" {
+		if r.V < 1 || r.V > journalVersion || r.ID == "" {
 			return fmt.Errorf("journal %s: line %d: unknown version %d or no id", j.path, j.line, r.V)
+		}
+		if r.V == 1 && r.Upload != nil {
+			// Version 1 did not record CreateSent but uploaded just before
+			// the create request: with an upload, the request may have
+			// gone out.
+			r.CreateSent = true
 		}
 		j.entries[r.ID] = r.Entry
 		j.off += int64(i + 1)
@@ -296,6 +396,14 @@ func (j *Journal) append(e Entry) error {
 		return fmt.Errorf("journal %s: %w", j.path, err)
 	}
 	return j.replay()
+}
+
+// sameJSON reports whether a and b are recorded alike: times that are the
+// same instant in another Location, as after a replay, are equal.
+func sameJSON(a, b Entry) bool {
+	ja, erra := json.Marshal(a)
+	jb, errb := json.Marshal(b)
+	return erra == nil && errb == nil && bytes.Equal(ja, jb)
 }
 
 func syncDir(dir string) {

@@ -31,25 +31,37 @@ const (
 // Submitter sends letters crash-safely: it records an intent in the Journal
 // before anything reaches Pingen, uploads, creates the letter with the
 // intent's idempotency key and records the letter. Submitting the same
-// bytes (by SHA-256, under any name) with the same options again continues
-// that entry instead of creating a second letter:
+// bytes (by SHA-256, under any name) with the same options to the same
+// Pingen environment and organisation again continues that entry instead
+// of creating a second letter:
 //
-//   - no letter recorded, key younger than 23 hours: the create request is
-//     repeated with the same key (and the same upload, if it has not
-//     expired), so Pingen answers with the letter if it made one;
-//   - no letter recorded, key older: Pingen may have forgotten the key, so
-//     the letter is looked up among those created since (same file name,
-//     same options, not in the journal). One match is adopted; none means
-//     the create never happened, and a new key is used; several is an error
-//     for a human to resolve. This errs towards not sending twice: a letter
-//     of the same name and options that someone else made in that window
-//     would be taken for ours;
+//   - no create request sent yet (the journal records when one goes out):
+//     no letter can exist, so the entry simply goes on;
+//   - create sent, no letter recorded, key younger than 23 hours and its
+//     upload not expired: the create request is repeated as it was, so
+//     Pingen answers with the letter if it made one;
+//   - create sent, but the key is older (Pingen may have forgotten it) or
+//     the upload it names has expired (a repeat would name another upload,
+//     and Pingen may refuse a key reused for another request): the letter
+//     is looked up among those created since (same file name, same
+//     options, not in the journal). One match is adopted; none means the
+//     create never happened, and a new key and upload are used; several is
+//     an error for a human to resolve. This errs towards not sending twice:
+//     a letter of the same name and options that someone else made in that
+//     window would be taken for ours;
 //   - letter recorded: it is fetched, and sent or waited for if asked.
 //
-// An entry is done with (and the same file may be sent anew) once its create
-// request failed definitely or its letter became invalid, cancelled,
-// expired or deleted. Submission.New skips the journal lookup for a
-// deliberate second copy.
+// Among several entries for the same file, the one with a letter is
+// continued first, then one whose create request went out, newest first.
+// An entry is done with (and the same file may be sent anew) once it failed
+// definitely (Pingen refused the create request, or something failed
+// before any create request went out) or its letter became invalid,
+// cancelled, expired or deleted. Submission.New skips the journal lookup
+// for a deliberate second copy.
+//
+// Several processes may continue one entry at once: each step re-reads the
+// entry under the journal's lock, so that every create request with a key
+// names the same upload.
 type Submitter struct {
 	Client  *Client
 	Journal *Journal // nil: no crash safety
@@ -123,7 +135,9 @@ func (sub *Submission) check() (string, error) {
 }
 
 // Submit sends sub. When the letter was created but a later step failed,
-// the Result still describes the letter and the error says what failed.
+// the Result still describes the letter and the error says what failed. A
+// letter Pingen's validation refused is returned with an error wrapping
+// ErrRefused.
 func (s *Submitter) Submit(ctx context.Context, sub Submission) (Result, error) {
 	if s.Client == nil {
 		return Result{}, errors.New("submit: no client")
@@ -132,9 +146,11 @@ func (s *Submitter) Submit(ctx context.Context, sub Submission) (Result, error) 
 	if err != nil {
 		return Result{}, fmt.Errorf("submit %s: %w", sub.FileName, err)
 	}
-	now := s.Client.clock.Now()
+	c := s.Client
+	now := c.clock.Now()
 	e := Entry{
 		ID: newKey(), File: sub.FileName, SHA256: sum, Options: sub.Options,
+		Env: c.cfg.env(), OrganisationID: c.cfg.OrganisationID,
 		CreateKey: newKey(), KeyTime: now, Created: now, Updated: now,
 	}
 	res := Result{}
@@ -164,6 +180,9 @@ func (s *Submitter) Submit(ctx context.Context, sub Submission) (Result, error) 
 			return res, fmt.Errorf("submit %s: %w", sub.FileName, err)
 		}
 	}
+	if l.Status.refused() {
+		return res, fmt.Errorf("submit %s: letter %s is %s: %w", sub.FileName, l.ID, l.Status, ErrRefused)
+	}
 	if !send {
 		return res, nil
 	}
@@ -171,88 +190,216 @@ func (s *Submitter) Submit(ctx context.Context, sub Submission) (Result, error) 
 	case StatusValid:
 	case StatusValidating, StatusFixing:
 		return res, fmt.Errorf("submit %s: letter %s is still %s; not sent", sub.FileName, l.ID, l.Status)
-	case StatusInvalid, StatusActionRequired:
-		return res, fmt.Errorf("submit %s: letter %s is %s; not sent", sub.FileName, l.ID, l.Status)
 	default:
 		return res, nil // already on its way (or cancelled): nothing to send
 	}
-	if e.SendKey == "" {
-		// Recorded before the request, so that a re-run reuses it.
-		e.SendKey, e.Updated = newKey(), s.Client.clock.Now()
-		if err := s.put(e); err != nil {
-			return res, fmt.Errorf("submit %s: %w", sub.FileName, err)
+	// Recorded before the request, so that a re-run (or another process)
+	// reuses it.
+	err = s.change(&e, func(cur *Entry) error {
+		if cur.SendKey == "" {
+			cur.SendKey, cur.Updated = newKey(), c.clock.Now()
 		}
+		return nil
+	})
+	res.Entry = e
+	if err != nil {
+		return res, fmt.Errorf("submit %s: %w", sub.FileName, err)
 	}
-	l, err = s.Client.SendLetter(ctx, e.LetterID, sub.Options, e.SendKey)
+	key := e.SendKey
+	l, err = c.SendLetter(ctx, e.LetterID, sub.Options, key)
 	if err != nil {
 		var pe *Error
 		if errors.As(err, &pe) && definite(pe) {
 			// The send had no effect: a re-run may try again with a new
-			// key rather than have Pingen replay this refusal.
-			e.Err, e.SendKey, e.Updated = pe.Error(), "", s.Client.clock.Now()
-			s.put(e) // the send error is the one to report
+			// key rather than have Pingen replay this refusal. The send
+			// error is the one to report.
+			s.change(&e, func(cur *Entry) error {
+				if cur.SendKey != key {
+					return errMoved // another run sends with its own key
+				}
+				cur.Err, cur.SendKey, cur.Updated = pe.Error(), "", c.clock.Now()
+				return nil
+			})
 		}
 		res.Entry = e
 		return res, fmt.Errorf("submit %s: %w", sub.FileName, err)
 	}
-	e.Status, e.Err, e.Updated = l.Status, "", s.Client.clock.Now()
+	err = s.change(&e, func(cur *Entry) error {
+		cur.Status, cur.Err, cur.Updated = l.Status, "", c.clock.Now()
+		return nil
+	})
 	res.Entry, res.Letter = e, l
-	if err := s.put(e); err != nil {
+	if err != nil {
 		return res, fmt.Errorf("submit %s: %w", sub.FileName, err)
 	}
 	return res, nil
 }
 
-// create makes the letter for an entry that has none recorded.
+// maxRounds bounds how often create starts over because another process
+// moved the entry on.
+const maxRounds = 4
+
+// create makes the letter for an entry that has none recorded. Each step
+// goes from the entry as the journal holds it, since another process may be
+// continuing it too; what must hold is that every create request sent with
+// a key names the same upload, so that Pingen can answer a repeat with the
+// letter the first one made.
 func (s *Submitter) create(ctx context.Context, e *Entry, sub Submission) (Letter, error) {
 	c := s.Client
-	if c.clock.Now().Sub(e.KeyTime) > keyTTL {
-		l, found, err := s.lookup(ctx, e)
-		if err != nil {
-			return Letter{}, err
+	for range maxRounds {
+		switch {
+		case e.LetterID != "":
+			return s.refresh(ctx, e) // another process recorded the letter
+		case e.Err != "":
+			return Letter{}, fmt.Errorf("journal entry %s was closed by another run: %s", e.ID, e.Err)
 		}
 		now := c.clock.Now()
-		if found {
-			e.LetterID, e.Status, e.Err, e.Updated = l.ID, l.Status, "", now
-			return l, s.put(*e)
-		}
-		e.CreateKey, e.KeyTime, e.Upload, e.Updated = newKey(), now, nil, now
-		if err := s.put(*e); err != nil {
-			return Letter{}, err
-		}
-	}
-	if e.Upload == nil || !e.Upload.ExpiresAt.After(c.clock.Now().Add(uploadMargin)) {
-		up, err := c.Upload(ctx, sub.PDF)
-		if err != nil {
-			return Letter{}, err
-		}
-		e.Upload, e.Updated = &up, c.clock.Now()
-		if err := s.put(*e); err != nil {
-			return Letter{}, err
-		}
-	}
-	// The entry's name, not sub's: a re-run may use another name for the
-	// same bytes, and the repeated request must be the original one.
-	l, err := c.CreateLetter(ctx, NewLetter{
-		FileName: e.File, File: *e.Upload, Options: e.Options, IdempotencyKey: e.CreateKey,
-	})
-	if err != nil {
-		var pe *Error
-		if errors.As(err, &pe) && definite(pe) {
-			// Pingen refused the request as such: no letter exists, and the
-			// entry is closed so that a corrected re-run starts afresh.
-			e.Err, e.Updated = pe.Error(), c.clock.Now()
-			if jerr := s.put(*e); jerr != nil {
-				return Letter{}, errors.Join(err, jerr)
+		if e.CreateSent && (now.Sub(e.KeyTime) > keyTTL || !e.Upload.usable(now)) {
+			// The create may have happened but cannot be repeated as it
+			// was (see Submitter): look for its letter.
+			l, found, err := s.lookup(ctx, e)
+			if err != nil {
+				return Letter{}, err
+			}
+			key := e.CreateKey
+			err = s.change(e, func(cur *Entry) error {
+				if cur.CreateKey != key || cur.LetterID != "" || cur.Err != "" {
+					return errMoved
+				}
+				if found {
+					cur.LetterID, cur.Status = l.ID, l.Status
+				} else {
+					// The create never happened: start afresh.
+					cur.CreateKey, cur.KeyTime, cur.Upload, cur.CreateSent = newKey(), now, nil, false
+				}
+				cur.Updated = now
+				return nil
+			})
+			switch {
+			case errors.Is(err, errMoved):
+				continue
+			case err != nil:
+				return Letter{}, err
+			case found:
+				return l, nil
 			}
 		}
-		return Letter{}, err
+		if !e.Upload.usable(now) {
+			// No create request has been sent with this key (CreateSent
+			// is false here), so failures until then are definite.
+			up, err := c.Upload(ctx, sub.PDF)
+			if err != nil {
+				return Letter{}, s.failBeforeCreate(e, err)
+			}
+			key := e.CreateKey
+			err = s.change(e, func(cur *Entry) error {
+				if cur.CreateKey != key || cur.CreateSent || cur.LetterID != "" || cur.Err != "" ||
+					cur.Upload.usable(c.clock.Now()) {
+					return errMoved // another process's upload is the one to name
+				}
+				cur.Upload, cur.Updated = &up, c.clock.Now()
+				return nil
+			})
+			switch {
+			case errors.Is(err, errMoved):
+				continue
+			case err != nil:
+				return Letter{}, err
+			}
+		}
+		if !e.CreateSent {
+			// What can still fail before the request goes out fails here,
+			// where the failure is definite: signing in, and Ctrl-C.
+			if _, err := c.accessToken(ctx); err != nil {
+				return Letter{}, s.failBeforeCreate(e, err)
+			}
+			if err := ctx.Err(); err != nil {
+				return Letter{}, s.failBeforeCreate(e, err)
+			}
+		}
+		key, up := e.CreateKey, e.Upload
+		err := s.change(e, func(cur *Entry) error {
+			if cur.CreateKey != key || !sameUpload(cur.Upload, up) || cur.LetterID != "" || cur.Err != "" {
+				return errMoved
+			}
+			if !cur.CreateSent {
+				// From here on a letter may exist.
+				now := c.clock.Now()
+				cur.CreateSent, cur.KeyTime, cur.Updated = true, now, now
+			}
+			return nil
+		})
+		switch {
+		case errors.Is(err, errMoved):
+			continue
+		case err != nil:
+			return Letter{}, err
+		}
+		// The entry's name, not sub's: a re-run may use another name for
+		// the same bytes, and the repeated request must be the original one.
+		l, err := c.CreateLetter(ctx, NewLetter{
+			FileName: e.File, File: *e.Upload, Options: e.Options, IdempotencyKey: key,
+		})
+		if err != nil {
+			var pe *Error
+			if errors.As(err, &pe) && definite(pe) {
+				// Pingen refused the request as such: no letter exists, and
+				// the entry is closed so that a corrected re-run starts
+				// afresh.
+				jerr := s.change(e, func(cur *Entry) error {
+					if cur.CreateKey != key || cur.LetterID != "" {
+						return errMoved
+					}
+					cur.Err, cur.Updated = pe.Error(), c.clock.Now()
+					return nil
+				})
+				if jerr != nil && !errors.Is(jerr, errMoved) {
+					return Letter{}, errors.Join(err, jerr)
+				}
+			}
+			return Letter{}, err
+		}
+		if s.afterCreate != nil {
+			s.afterCreate()
+		}
+		err = s.change(e, func(cur *Entry) error {
+			if cur.LetterID != "" && cur.LetterID != l.ID {
+				return fmt.Errorf("journal entry %s: both letter %s and letter %s were made for it; cancel or delete one in Pingen", cur.ID, cur.LetterID, l.ID)
+			}
+			cur.LetterID, cur.Status, cur.Err, cur.Updated = l.ID, l.Status, "", c.clock.Now()
+			return nil
+		})
+		return l, err
 	}
-	if s.afterCreate != nil {
-		s.afterCreate()
+	return Letter{}, fmt.Errorf("journal entry %s keeps being changed by another run; try again", e.ID)
+}
+
+// failBeforeCreate records err on an entry for which no create request has
+// been sent with its key, which closes it: no letter can exist, and a
+// re-run starts afresh. It returns err.
+func (s *Submitter) failBeforeCreate(e *Entry, err error) error {
+	key := e.CreateKey
+	jerr := s.change(e, func(cur *Entry) error {
+		if cur.CreateKey != key || cur.CreateSent || cur.LetterID != "" || cur.Err != "" {
+			return errMoved // another run has moved it on; its state stands
+		}
+		cur.Err, cur.Updated = err.Error(), s.Client.clock.Now()
+		return nil
+	})
+	if jerr != nil && !errors.Is(jerr, errMoved) {
+		return errors.Join(err, jerr)
 	}
-	e.LetterID, e.Status, e.Err, e.Updated = l.ID, l.Status, "", c.clock.Now()
-	return l, s.put(*e)
+	return err
+}
+
+// usable reports whether u can still be named in a create request at now.
+func (u *Upload) usable(now time.Time) bool {
+	return u != nil && u.ExpiresAt.After(now.Add(uploadMargin))
+}
+
+// sameUpload compares what a create request names of two uploads.
+func sameUpload(a, b *Upload) bool {
+	return a != nil && b != nil && a.URL == b.URL && a.Signature == b.Signature
 }
 
 // definite reports whether an error answer means the request had no effect:
@@ -266,7 +413,8 @@ func definite(e *Error) bool {
 	return e.Status >= 400 && e.Status < 500 && !e.uncertain
 }
 
-// lookup looks for the letter an entry's expired key may have created.
+// lookup looks for the letter an entry's create request may have made,
+// when that request cannot be repeated.
 func (s *Submitter) lookup(ctx context.Context, e *Entry) (Letter, bool, error) {
 	since := e.KeyTime.Add(-lookupSkew)
 	until := e.KeyTime.Add(24*time.Hour + lookupSkew)
@@ -307,9 +455,7 @@ func (s *Submitter) lookup(ctx context.Context, e *Entry) (Letter, bool, error) 
 func sameOptions(l Letter, o LetterOptions) bool {
 	eq := func(got, want string) bool { return got == "" || want == "" || got == want }
 	product := string(l.Product)
-	switch Product(product) {
-	case ProductFast, ProductCheap, ProductBulk, ProductPremium, ProductRegistered:
-	default:
+	if !l.Product.Generic() {
 		product = ""
 	}
 	return eq(string(l.AddressPosition), string(o.AddressPosition)) &&
@@ -323,8 +469,10 @@ func (s *Submitter) refresh(ctx context.Context, e *Entry) (Letter, error) {
 	l, err := s.Client.Letter(ctx, e.LetterID)
 	var pe *Error
 	if errors.As(err, &pe) && pe.Status == http.StatusNotFound {
-		e.Status, e.Updated = statusDeleted, s.Client.clock.Now()
-		if jerr := s.put(*e); jerr != nil {
+		if jerr := s.change(e, func(cur *Entry) error {
+			cur.Status, cur.Updated = StatusDeleted, s.Client.clock.Now()
+			return nil
+		}); jerr != nil {
 			return Letter{}, jerr
 		}
 		return Letter{}, fmt.Errorf("letter %s of journal entry %s no longer exists in Pingen; re-run to send the file anew", e.LetterID, e.ID)
@@ -365,11 +513,12 @@ func (s *Submitter) wait(ctx context.Context, e *Entry, l Letter) (Letter, error
 
 // record writes a changed status to the journal.
 func (s *Submitter) record(e *Entry, l Letter) error {
-	if e.Status == l.Status {
+	return s.change(e, func(cur *Entry) error {
+		if cur.Status != l.Status {
+			cur.Status, cur.Updated = l.Status, s.Client.clock.Now()
+		}
 		return nil
-	}
-	e.Status, e.Updated = l.Status, s.Client.clock.Now()
-	return s.put(*e)
+	})
 }
 
 func (s *Submitter) now() time.Time {
@@ -379,24 +528,52 @@ func (s *Submitter) now() time.Time {
 	return s.Client.clock.Now()
 }
 
-func (s *Submitter) put(e Entry) error {
+// change applies fn to e as the journal holds it now, records the result
+// and leaves it in *e; when fn fails, *e is the entry as found. Without a
+// journal fn applies to *e.
+func (s *Submitter) change(e *Entry, fn func(*Entry) error) error {
 	if s.Journal == nil {
+		c := *e
+		if err := fn(&c); err != nil {
+			return err
+		}
+		*e = c
 		return nil
 	}
-	return s.Journal.put(e)
+	cur, err := s.Journal.update(e.ID, fn)
+	if cur.ID != "" {
+		*e = cur
+	}
+	return err
 }
 
-// Plan says what Submit would do with sub, reading the journal but writing
-// nothing and making no request. It works without a Client (for a dry run
-// without credentials); the organisation then shows as a placeholder.
-func (s *Submitter) Plan(sub Submission) (Plan, error) {
+// Plan says what Submit would do with sub in the account cfg describes,
+// reading the journal but writing nothing and making no request. cfg needs
+// no credentials, so that a dry run works without them; without an
+// OrganisationID the URLs show a placeholder, and journal entries of any
+// organisation in cfg's environment are considered.
+func (s *Submitter) Plan(cfg Config, sub Submission) (Plan, error) {
 	sum, err := sub.check()
 	if err != nil {
 		return Plan{}, fmt.Errorf("plan %s: %w", sub.FileName, err)
 	}
+	if _, ok := hosts[cfg.env()]; !ok {
+		return Plan{}, fmt.Errorf("plan %s: PINGEN_ENV must be staging or production", sub.FileName)
+	}
+	api, err := baseURL(cfg.apiURL())
+	if err != nil {
+		return Plan{}, fmt.Errorf("plan %s: API URL: %w", sub.FileName, err)
+	}
+	org := "{organisation}"
+	if cfg.OrganisationID != "" {
+		if err := checkID(cfg.OrganisationID); err != nil {
+			return Plan{}, fmt.Errorf("plan %s: organisation %w", sub.FileName, err)
+		}
+		org = cfg.OrganisationID
+	}
 	var p Plan
 	if s.Journal != nil && !sub.New {
-		e, ok, err := s.Journal.find(sum, sub.Options)
+		e, ok, err := s.Journal.find(sum, sub.Options, cfg.env(), cfg.OrganisationID)
 		if err != nil {
 			return Plan{}, fmt.Errorf("plan %s: %w", sub.FileName, err)
 		}
@@ -404,47 +581,62 @@ func (s *Submitter) Plan(sub Submission) (Plan, error) {
 			p.Resume = &e
 		}
 	}
-	base, letters := hosts[Staging][0], "/organisations/{organisation}/deliveries/letters"
-	if s.Client != nil {
-		base, letters = s.Client.api.String(), s.Client.lettersPath()
-	}
-	letter := base + letters + "/{letter}"
+	now := s.now()
+	base := api.String()
+	letters := base + "/organisations/" + org + "/deliveries/letters"
+	letter := letters + "/{letter}"
+	e := p.Resume
 	switch {
-	case p.Resume != nil && p.Resume.LetterID != "":
-		letter = base + letters + "/" + p.Resume.LetterID
+	case e != nil && e.LetterID != "":
+		letter = letters + "/" + e.LetterID
 		p.Steps = append(p.Steps, Step{Method: http.MethodGet, URL: letter,
-			Note: fmt.Sprintf("letter already created by journal entry %s: fetch it instead of creating another", p.Resume.ID)})
+			Note: fmt.Sprintf("letter already created by journal entry %s: fetch it instead of creating another", e.ID)})
 	default:
-		key, note := "{new key}", "create the letter"
-		up := Upload{URL: "{url from file-upload}", Signature: "{url_signature from file-upload}"}
-		if e := p.Resume; e != nil {
-			key, note = e.CreateKey, fmt.Sprintf("repeat the create of journal entry %s with its idempotency key", e.ID)
-			if e.Upload != nil {
-				up = *e.Upload
+		name, key, note := sub.FileName, "{new key}", "create the letter"
+		var up *Upload
+		if e != nil {
+			// The entry's name: a repeated request must be the original.
+			name = e.File
+			switch {
+			case e.CreateSent && (now.Sub(e.KeyTime) > keyTTL || !e.Upload.usable(now)):
+				why := "its idempotency key may have been forgotten"
+				if now.Sub(e.KeyTime) <= keyTTL {
+					why = "the upload it names has expired"
+				}
+				p.Steps = append(p.Steps, Step{Method: http.MethodGet, URL: letters + "?sort=-created_at",
+					Note: fmt.Sprintf("journal entry %s sent a create request that cannot be repeated (%s): look for its letter among those created since %s, adopt it if one matches, and only if none does:",
+						e.ID, why, e.KeyTime.Format(time.RFC3339))})
+			case e.CreateSent:
+				key, note = e.CreateKey, fmt.Sprintf("repeat the create of journal entry %s with its idempotency key", e.ID)
+				up = e.Upload
+			default:
+				key, note = e.CreateKey, fmt.Sprintf("continue journal entry %s: create the letter", e.ID)
+				if e.Upload.usable(now) {
+					up = e.Upload
+				}
 			}
 		}
-		p.Steps = append(p.Steps,
-			Step{Method: http.MethodGet, URL: base + "/file-upload", Note: "ask for a presigned upload URL"},
-			Step{Method: http.MethodPut, URL: "{url from file-upload}",
-				Note: fmt.Sprintf("upload %d bytes (sha256 %s) as application/pdf, without Authorization", len(sub.PDF), sum)})
-		body, err := marshal(createDoc(sub.FileName, up, sub.Options))
+		if up == nil {
+			up = &Upload{URL: "{url from file-upload}", Signature: "{url_signature from file-upload}"}
+			p.Steps = append(p.Steps,
+				Step{Method: http.MethodGet, URL: base + "/file-upload", Note: "ask for a presigned upload URL"},
+				Step{Method: http.MethodPut, URL: "{url from file-upload}",
+					Note: fmt.Sprintf("upload %d bytes (sha256 %s) as application/pdf, without Authorization", len(sub.PDF), sum)})
+		}
+		body, err := marshal(createDoc(name, *up, sub.Options))
 		if err != nil {
 			return Plan{}, err
 		}
-		p.Steps = append(p.Steps, Step{Method: http.MethodPost, URL: base + letters, Body: body,
+		p.Steps = append(p.Steps, Step{Method: http.MethodPost, URL: letters, Body: body,
 			Note: note + " (Idempotency-Key " + key + ")"})
-		if e := p.Resume; e != nil && s.now().Sub(e.KeyTime) > keyTTL {
-			p.Steps[0].Note = "the key has expired: first look for the letter among those created since " +
-				e.KeyTime.Format(time.RFC3339) + "; only if none matches: " + p.Steps[0].Note
-		}
 	}
 	if sub.Wait || (sub.Send && !sub.Options.AutoSend) {
 		p.Steps = append(p.Steps, Step{Method: http.MethodGet, URL: letter, Note: "poll until the letter leaves validating"})
 	}
 	if sub.Send && !sub.Options.AutoSend {
 		id := "{letter}"
-		if p.Resume != nil && p.Resume.LetterID != "" {
-			id = p.Resume.LetterID
+		if e != nil && e.LetterID != "" {
+			id = e.LetterID
 		}
 		body, err := marshal(sendDoc(id, sub.Options))
 		if err != nil {

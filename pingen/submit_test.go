@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -48,15 +49,21 @@ func TestSubmit(t *testing.T) {
 		send    bool
 		timeout time.Duration
 		status  Status
-		err     string
+		err     string // the error's text, exactly, with LETTER for the letter id
 		sleeps  []time.Duration
 	}{
 		{"create only", "letter.pdf", testOptions, false, false, 0, StatusValidating, "", nil},
 		{"auto-send and wait", "letter.pdf", auto, true, false, 0, StatusSubmitted, "", []time.Duration{time.Second, 2 * time.Second, 4 * time.Second}},
 		{"send when valid", "letter.pdf", testOptions, false, true, 0, StatusSubmitted, "", []time.Duration{time.Second, 2 * time.Second, 4 * time.Second}},
-		{"action required is not sent", "x_simulate_action_required.pdf", testOptions, false, true, 0, StatusActionRequired, "is action_required; not sent", []time.Duration{time.Second, 2 * time.Second, 4 * time.Second}},
+		{"action required is not sent", "x_simulate_action_required.pdf", testOptions, false, true, 0, StatusActionRequired,
+			"submit x_simulate_action_required.pdf: letter LETTER is action_required: pingen: refused by Pingen's validation", []time.Duration{time.Second, 2 * time.Second, 4 * time.Second}},
+		{"invalid found by waiting", "x_simulate_invalid.pdf", testOptions, true, false, 0, StatusInvalid,
+			"submit x_simulate_invalid.pdf: letter LETTER is invalid: pingen: refused by Pingen's validation", []time.Duration{time.Second, 2 * time.Second, 4 * time.Second}},
+		{"invalid and auto-send", "x_simulate_invalid.pdf", auto, true, false, 0, StatusInvalid,
+			"submit x_simulate_invalid.pdf: letter LETTER is invalid: pingen: refused by Pingen's validation", []time.Duration{time.Second, 2 * time.Second, 4 * time.Second}},
 		{"wait gives up", "letter.pdf", testOptions, true, false, 4 * time.Second, StatusValidating, "", []time.Duration{time.Second, 2 * time.Second}},
-		{"send gives up", "letter.pdf", testOptions, false, true, 4 * time.Second, StatusValidating, "still validating; not sent", []time.Duration{time.Second, 2 * time.Second}},
+		{"send gives up", "letter.pdf", testOptions, false, true, 4 * time.Second, StatusValidating,
+			"submit letter.pdf: letter LETTER is still validating; not sent", []time.Duration{time.Second, 2 * time.Second}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -67,12 +74,19 @@ func TestSubmit(t *testing.T) {
 			sub := testSubmission(tt.file)
 			sub.Options, sub.Wait, sub.Send = tt.opts, tt.wait, tt.send
 			res, err := s.Submit(context.Background(), sub)
-			if tt.err == "" && err != nil || tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)) {
-				t.Fatalf("error %v, want %q", err, tt.err)
-			}
 			letters := srv.Letters()
 			if len(letters) != 1 || res.Letter.ID != letters[0].ID || res.Entry.LetterID != letters[0].ID {
-				t.Fatalf("result %+v, fake has %d letters", res, len(letters))
+				t.Fatalf("result %+v, error %v; fake has %d letters", res, err, len(letters))
+			}
+			want := strings.ReplaceAll(tt.err, "LETTER", letters[0].ID)
+			if tt.err == "" && err != nil || tt.err != "" && (err == nil || err.Error() != want) {
+				t.Fatalf("error %v, want %q", err, want)
+			}
+			if refused := tt.status == StatusActionRequired || tt.status == StatusInvalid; errors.Is(err, ErrRefused) != refused {
+				t.Errorf("errors.Is(%v, ErrRefused) = %v, want %v", err, !refused, refused)
+			}
+			if res.Entry.Env != Staging || res.Entry.OrganisationID != srv.OrganisationID || !res.Entry.CreateSent {
+				t.Errorf("entry account %q %q, create sent %v; want staging, %s, true", res.Entry.Env, res.Entry.OrganisationID, res.Entry.CreateSent, srv.OrganisationID)
 			}
 			if res.Letter.Status != tt.status || res.Entry.Status != tt.status || res.Resumed {
 				t.Errorf("status %s, entry %s, resumed %v; want %s", res.Letter.Status, res.Entry.Status, res.Resumed, tt.status)
@@ -206,13 +220,16 @@ func TestSubmitResumesAfterLostAnswer(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := pingentest.New(t)
 			path := filepath.Join(t.TempDir(), "j.jsonl")
-			// One attempt and no keep-alive: nothing retries within the run.
-			s, _ := newSubmitter(t, srv, path, WithMaxAttempts(1),
-				WithHTTPClient(&http.Client{Transport: &http.Transport{DisableKeepAlives: true}}))
+			// One attempt: nothing retries within the run, not even Go's
+			// transport on its reused connection.
+			s, _ := newSubmitter(t, srv, path, WithMaxAttempts(1))
 			srv.FailNext(tt.fault)
 			res, err := s.Submit(context.Background(), testSubmission("letter.pdf"))
-			if err == nil || res.Entry.LetterID != "" || res.Entry.Err != "" {
-				t.Fatalf("first run: %+v, %v; want an error and a pending entry", res, err)
+			if err == nil || res.Entry.LetterID != "" || res.Entry.Err != "" || !res.Entry.CreateSent {
+				t.Fatalf("first run: %+v, %v; want an error and a pending entry whose create went out", res, err)
+			}
+			if n := len(requests(srv, pingentest.OpCreate)); n != 1 {
+				t.Fatalf("%d create requests in the first run, want 1", n)
 			}
 			res, err = s.Submit(context.Background(), testSubmission("letter.pdf"))
 			if err != nil {
@@ -220,6 +237,10 @@ func TestSubmitResumesAfterLostAnswer(t *testing.T) {
 			}
 			if n := len(srv.Letters()); n != 1 || !res.Resumed || res.Letter.ID != srv.Letters()[0].ID {
 				t.Fatalf("%d letters, result %+v", n, res)
+			}
+			creates := requests(srv, pingentest.OpCreate)
+			if len(creates) != 2 || creates[1].IdempotencyKey != creates[0].IdempotencyKey {
+				t.Errorf("creates %+v: want the first repeated with its key", creates)
 			}
 		})
 	}
@@ -310,6 +331,147 @@ func TestSubmitAfterKeyExpired(t *testing.T) {
 	})
 }
 
+// TestSubmitAfterUploadExpired resumes an entry whose create request went
+// out unanswered, after its upload expired but while its key is still
+// honoured. Repeating the create with the same key and a new upload would be
+// a different request under a used key, which the fake (like Pingen may)
+// refuses with a 422 that looks definite.
+func TestSubmitAfterUploadExpired(t *testing.T) {
+	tests := []struct {
+		name    string
+		fault   pingentest.Fault
+		creates int  // create requests in all
+		newKey  bool // the second run created with a new key
+		uploads int
+	}{
+		// The letter was made, its answer lost: found and adopted.
+		{"letter was made", pingentest.Fault{Op: pingentest.OpCreate, Drop: true}, 1, false, 1},
+		// Pingen never acted: nothing found, so a new key and upload.
+		{"letter was not made", pingentest.Fault{Op: pingentest.OpCreate, Status: 503}, 2, true, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := pingentest.New(t)
+			s, clk := newSubmitter(t, srv, filepath.Join(t.TempDir(), "j.jsonl"), WithMaxAttempts(1))
+			srv.FailNext(tt.fault)
+			first, err := s.Submit(context.Background(), testSubmission("letter.pdf"))
+			if err == nil || !first.Entry.CreateSent || first.Entry.LetterID != "" {
+				t.Fatalf("first run: %+v, %v; want a create sent and unanswered", first, err)
+			}
+			clk.advance(31 * time.Minute) // the upload expires, the key does not
+			res, err := s.Submit(context.Background(), testSubmission("letter.pdf"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			letters := srv.Letters()
+			if len(letters) != 1 || !res.Resumed || res.Entry.ID != first.Entry.ID || res.Letter.ID != letters[0].ID || res.Entry.LetterID != letters[0].ID {
+				t.Fatalf("second run %+v; fake has %d letters", res, len(letters))
+			}
+			creates := requests(srv, pingentest.OpCreate)
+			if len(creates) != tt.creates || (creates[len(creates)-1].IdempotencyKey != first.Entry.CreateKey) != tt.newKey {
+				t.Errorf("creates %+v, want %d, the last with a new key: %v", creates, tt.creates, tt.newKey)
+			}
+			if n := len(requests(srv, pingentest.OpFileUpload)); n != tt.uploads {
+				t.Errorf("%d uploads, want %d", n, tt.uploads)
+			}
+			if n := len(requests(srv, pingentest.OpList)); n != 1 {
+				t.Errorf("%d letter lists, want 1: the letter is looked for before anything else", n)
+			}
+		})
+	}
+}
+
+// TestSubmitFailureBeforeCreate: a failure before any create request went
+// out closes the entry, since no letter can exist; the next run starts
+// afresh instead of resuming an orphan.
+func TestSubmitFailureBeforeCreate(t *testing.T) {
+	const requestID = `\(request id [0-9a-f-]{36}\)`
+	tests := []struct {
+		name   string
+		faults func(cancel context.CancelFunc) []pingentest.Fault
+		err    string // pattern of the entry's error
+	}{
+		{"upload URL refused", func(context.CancelFunc) []pingentest.Fault {
+			return []pingentest.Fault{{Op: pingentest.OpFileUpload, Status: 403}}
+		}, `^upload: pingen: 403 Forbidden: injected fault \(code pingentest_fault\) ` + requestID + `$`},
+		{"storage refuses", func(context.CancelFunc) []pingentest.Fault {
+			return []pingentest.Fault{{Op: pingentest.OpPut, Status: 400}}
+		}, `^upload: PUT 127\.0\.0\.1:\d+: storage answered 400 Bad Request$`},
+		{"no token", func(context.CancelFunc) []pingentest.Fault {
+			return []pingentest.Fault{{Op: pingentest.OpToken, Status: 400}}
+		}, `^upload: get access token: pingen: 400 Bad Request: injected fault \(code server_error\) ` + requestID + `$`},
+		{"interrupted while uploading", func(cancel context.CancelFunc) []pingentest.Fault {
+			return []pingentest.Fault{{Op: pingentest.OpPut, Hold: cancel}}
+		}, `^upload: Put "http://127\.0\.0\.1:\d+/pingentest-transfer/[0-9a-f-]{36}": context canceled$`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := pingentest.New(t)
+			s, _ := newSubmitter(t, srv, filepath.Join(t.TempDir(), "j.jsonl"))
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			for _, f := range tt.faults(cancel) {
+				srv.FailNext(f)
+			}
+			first, err := s.Submit(ctx, testSubmission("letter.pdf"))
+			if err == nil {
+				t.Fatal("first run succeeded")
+			}
+			if !regexp.MustCompile(tt.err).MatchString(first.Entry.Err) || first.Entry.CreateSent || first.Entry.LetterID != "" {
+				t.Fatalf("entry after the failure: error %q (want %s), create sent %v", first.Entry.Err, tt.err, first.Entry.CreateSent)
+			}
+			entries, _ := s.Journal.Entries()
+			if len(entries) != 1 || !sameEntry(entries[0], first.Entry) {
+				t.Errorf("journal %+v, want %+v", entries, first.Entry)
+			}
+			if n := len(requests(srv, pingentest.OpCreate)); n != 0 {
+				t.Fatalf("%d create requests, want none", n)
+			}
+			res, err := s.Submit(context.Background(), testSubmission("letter.pdf"))
+			if err != nil || res.Resumed || res.Entry.ID == first.Entry.ID || len(srv.Letters()) != 1 {
+				t.Fatalf("second run: %+v, %v, %d letters; want a fresh entry and one letter", res, err, len(srv.Letters()))
+			}
+		})
+	}
+}
+
+// TestSubmitPrefersEntryWithLetter: a deliberate second copy (New) that
+// stops before its create request must not leave an entry that a later
+// plain run continues instead of the one with the letter.
+func TestSubmitPrefersEntryWithLetter(t *testing.T) {
+	srv := pingentest.New(t)
+	path := filepath.Join(t.TempDir(), "j.jsonl")
+	s, clk := newSubmitter(t, srv, path)
+	ctx := context.Background()
+	first, err := s.Submit(ctx, testSubmission("letter.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk.advance(time.Minute)
+	again := testSubmission("letter.pdf")
+	again.New = true
+	srv.FailNext(pingentest.Fault{Op: pingentest.OpFileUpload, Status: 403})
+	if _, err := s.Submit(ctx, again); err == nil {
+		t.Fatal("the second copy's upload did not fail")
+	}
+	// And an orphan no failure could close: a run killed before its
+	// create request.
+	clk.advance(time.Minute)
+	orphan := first.Entry
+	orphan.ID, orphan.CreateKey, orphan.Upload, orphan.CreateSent, orphan.LetterID, orphan.Status = "orphan", newKey(), nil, false, "", ""
+	orphan.Created, orphan.Updated = clk.Now(), clk.Now()
+	if err := s.Journal.put(orphan); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Submit(ctx, testSubmission("letter.pdf"))
+	if err != nil || !res.Resumed || res.Entry.ID != first.Entry.ID || res.Letter.ID != first.Letter.ID {
+		t.Fatalf("plain run: %+v, %v; want entry %s with letter %s", res, err, first.Entry.ID, first.Letter.ID)
+	}
+	if n := len(srv.Letters()); n != 1 {
+		t.Errorf("%d letters, want 1", n)
+	}
+}
+
 func TestSubmitDeletedLetter(t *testing.T) {
 	srv := pingentest.New(t)
 	s, _ := newSubmitter(t, srv, filepath.Join(t.TempDir(), "j.jsonl"))
@@ -387,51 +549,155 @@ func TestSubmitChecks(t *testing.T) {
 
 func TestPlan(t *testing.T) {
 	srv := pingentest.New(t)
-	s, _ := newSubmitter(t, srv, filepath.Join(t.TempDir(), "j.jsonl"), WithMaxAttempts(1))
+	s, clk := newSubmitter(t, srv, filepath.Join(t.TempDir(), "j.jsonl"), WithMaxAttempts(1))
+	cfg, _ := ConfigFromEnv(srv.Getenv)
 	sub := testSubmission("letter.pdf")
 	sub.Send = true
-
-	p, err := (&Submitter{Journal: s.Journal}).Plan(sub)
-	if err != nil {
-		t.Fatal(err)
+	sum := sha256.Sum256([]byte(testPDF))
+	upload := []string{
+		"GET {api}/file-upload: ask for a presigned upload URL",
+		fmt.Sprintf("PUT {url from file-upload}: upload %d bytes (sha256 %x) as application/pdf, without Authorization", len(testPDF), sum),
 	}
-	var got []string
-	for _, st := range p.Steps {
-		got = append(got, st.Method+" "+st.URL)
+	then := func(steps ...string) []string { return append(append([]string(nil), upload...), steps...) }
+	const (
+		poll    = "GET {letters}/{letter}: poll until the letter leaves validating"
+		sendIt  = "PATCH {letters}/{letter}/send: send it if valid"
+		newBody = `{"data":{"type":"letters","attributes":{"file_original_name":"letter.pdf","file_url":"{url from file-upload}","file_url_signature":"{url_signature from file-upload}","address_position":"left","auto_send":false,"delivery_product":"cheap","print_mode":"duplex","print_spectrum":"grayscale"}}}`
+	)
+	// The journal's states, one after the other.
+	var pending, made Result
+	tests := []struct {
+		name  string
+		cfg   Config
+		setup func()
+		steps []string // method, URL and note; placeholders as below
+		body  string   // of the create step, if any
+	}{
+		{
+			name:  "staging without credentials",
+			cfg:   Config{},
+			steps: then("POST {letters}: create the letter (Idempotency-Key {new key})", poll, sendIt),
+			body:  newBody,
+		},
+		{
+			name:  "production without credentials",
+			cfg:   Config{Env: Production},
+			steps: then("POST {letters}: create the letter (Idempotency-Key {new key})", poll, sendIt),
+			body:  newBody,
+		},
+		{
+			name:  "production with an organisation",
+			cfg:   Config{Env: Production, OrganisationID: srv.OrganisationID},
+			steps: then("POST {letters}: create the letter (Idempotency-Key {new key})", poll, sendIt),
+			body:  newBody,
+		},
+		{
+			name: "create sent, answer lost: repeated as it was",
+			cfg:  cfg,
+			setup: func() {
+				srv.FailNext(pingentest.Fault{Op: pingentest.OpCreate, Status: 503})
+				pending, _ = s.Submit(context.Background(), testSubmission("letter.pdf"))
+			},
+			steps: []string{"POST {letters}: repeat the create of journal entry {entry} with its idempotency key (Idempotency-Key {key})", poll, sendIt},
+			body:  "{recorded upload}",
+		},
+		{
+			name:  "no organisation: entries of any",
+			cfg:   Config{},
+			steps: []string{"POST {letters}: repeat the create of journal entry {entry} with its idempotency key (Idempotency-Key {key})", poll, sendIt},
+			body:  "{recorded upload}",
+		},
+		{
+			name:  "the other environment: a new letter",
+			cfg:   Config{Env: Production, OrganisationID: srv.OrganisationID},
+			steps: then("POST {letters}: create the letter (Idempotency-Key {new key})", poll, sendIt),
+			body:  newBody,
+		},
+		{
+			name:  "upload expired: look first",
+			cfg:   cfg,
+			setup: func() { clk.advance(31 * time.Minute) },
+			steps: append([]string{"GET {letters}?sort=-created_at: journal entry {entry} sent a create request that cannot be repeated (the upload it names has expired): look for its letter among those created since {key time}, adopt it if one matches, and only if none does:"},
+				then("POST {letters}: create the letter (Idempotency-Key {new key})", poll, sendIt)...),
+			body: newBody,
+		},
+		{
+			name:  "key expired: look first",
+			cfg:   cfg,
+			setup: func() { clk.advance(24 * time.Hour) },
+			steps: append([]string{"GET {letters}?sort=-created_at: journal entry {entry} sent a create request that cannot be repeated (its idempotency key may have been forgotten): look for its letter among those created since {key time}, adopt it if one matches, and only if none does:"},
+				then("POST {letters}: create the letter (Idempotency-Key {new key})", poll, sendIt)...),
+			body: newBody,
+		},
+		{
+			name: "letter made: fetch it",
+			cfg:  cfg,
+			setup: func() {
+				var err error
+				if made, err = s.Submit(context.Background(), testSubmission("letter.pdf")); err != nil {
+					t.Fatal(err)
+				}
+			},
+			steps: []string{"GET {letters}/{id}: letter already created by journal entry {entry}: fetch it instead of creating another",
+				"GET {letters}/{id}: poll until the letter leaves validating", "PATCH {letters}/{id}/send: send it if valid"},
+		},
 	}
-	want := []string{
-		"GET https://api-staging.pingen.com/file-upload",
-		"PUT {url from file-upload}",
-		"POST https://api-staging.pingen.com/organisations/{organisation}/deliveries/letters",
-		"GET https://api-staging.pingen.com/organisations/{organisation}/deliveries/letters/{letter}",
-		"PATCH https://api-staging.pingen.com/organisations/{organisation}/deliveries/letters/{letter}/send",
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.setup != nil {
+				tt.setup()
+			}
+			before := len(srv.Requests())
+			// The clock is the client's; the account is tt.cfg's alone.
+			p, err := s.Plan(tt.cfg, sub)
+			if err != nil {
+				t.Fatal(err)
+			}
+			api := map[Env]string{"": "https://api-staging.pingen.com", Staging: "https://api-staging.pingen.com", Production: "https://api.pingen.com"}[tt.cfg.Env]
+			if tt.cfg.APIURL != "" {
+				api = tt.cfg.APIURL
+			}
+			org := tt.cfg.OrganisationID
+			if org == "" {
+				org = "{organisation}"
+			}
+			r := strings.NewReplacer("{api}", api, "{letters}", api+"/organisations/"+org+"/deliveries/letters")
+			if p.Resume != nil {
+				r = strings.NewReplacer("{api}", api, "{letters}", api+"/organisations/"+org+"/deliveries/letters",
+					"{entry}", p.Resume.ID, "{key}", p.Resume.CreateKey, "{key time}", p.Resume.KeyTime.Format(time.RFC3339), "{id}", p.Resume.LetterID)
+			}
+			var got, want []string
+			var body string
+			for _, st := range p.Steps {
+				got = append(got, st.Method+" "+st.URL+": "+st.Note)
+				if st.Method == http.MethodPost {
+					body = string(st.Body)
+				}
+			}
+			for _, st := range tt.steps {
+				want = append(want, r.Replace(st))
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("steps\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+			wantBody := tt.body
+			if wantBody == "{recorded upload}" {
+				b, _ := marshal(createDoc("letter.pdf", *pending.Entry.Upload, testOptions))
+				wantBody = string(b)
+			}
+			if body != wantBody {
+				t.Errorf("create body\n%s\nwant\n%s", body, wantBody)
+			}
+			if n := len(srv.Requests()); n != before {
+				t.Errorf("Plan made %d requests", n-before)
+			}
+		})
 	}
-	if p.Resume != nil || !reflect.DeepEqual(got, want) {
-		t.Fatalf("plan without client: resume %v\n%q\nwant\n%q", p.Resume, got, want)
+	if made.Letter.ID == "" || len(srv.Letters()) != 1 {
+		t.Errorf("%d letters, want the one made", len(srv.Letters()))
 	}
-	wantBody := `{"data":{"type":"letters","attributes":{"file_original_name":"letter.pdf","file_url":"{url from file-upload}","file_url_signature":"{url_signature from file-upload}","address_position":"left","auto_send":false,"delivery_product":"cheap","print_mode":"duplex","print_spectrum":"grayscale"}}}`
-	if string(p.Steps[2].Body) != wantBody || !strings.Contains(p.Steps[1].Note, fmt.Sprintf("%d bytes", len(testPDF))) {
-		t.Errorf("create step %s / %s", p.Steps[2].Body, p.Steps[1].Note)
-	}
-
-	// A pending intent: the plan repeats its create with its key.
-	srv.FailNext(pingentest.Fault{Op: pingentest.OpCreate, Status: 503})
-	first, _ := s.Submit(context.Background(), testSubmission("letter.pdf"))
-	p, err = s.Plan(sub)
-	if err != nil || p.Resume == nil || p.Resume.ID != first.Entry.ID || !strings.Contains(p.Steps[2].Note, first.Entry.CreateKey) ||
-		!strings.Contains(string(p.Steps[2].Body), first.Entry.Upload.Signature) || !strings.HasPrefix(p.Steps[0].URL, srv.APIURL()) {
-		t.Fatalf("plan for a pending intent: %+v, %v", p, err)
-	}
-
-	// A letter made: the plan fetches it.
-	res, _ := s.Submit(context.Background(), testSubmission("letter.pdf"))
-	p, _ = s.Plan(sub)
-	if len(p.Steps) != 3 || p.Steps[0].Method != "GET" || !strings.HasSuffix(p.Steps[0].URL, "/"+res.Letter.ID) ||
-		!strings.Contains(string(p.Steps[2].Body), `"id":"`+res.Letter.ID+`"`) {
-		t.Fatalf("plan for a created letter: %+v", p)
-	}
-	if n := len(srv.Letters()); n != 1 {
-		t.Errorf("Plan made letters: %d", n)
+	if _, err := (&Submitter{}).Plan(Config{Env: "prod"}, sub); err == nil || err.Error() != "plan letter.pdf: PINGEN_ENV must be staging or production" {
+		t.Errorf("invalid environment: %v", err)
 	}
 }
 

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
+
+	"github.com/lettergate/lettergate/pingen/internal/vocab"
 )
 
 // Status is a letter's status. Pingen publishes no complete list, so any
@@ -35,7 +38,16 @@ const (
 	StatusCancelling       Status = "cancelling"
 	StatusCancelled        Status = "cancelled"
 	StatusCancelledExpired Status = "cancelled_expired"
+
+	// StatusDeleted is not Pingen's: the journal records it for a letter
+	// Pingen answers 404 for, which was deleted (or never existed there).
+	StatusDeleted Status = "deleted"
 )
+
+// refused reports whether Pingen's validation refused the letter, so that
+// it will not be sent as it is: action_required can be fixed in Pingen's
+// app, invalid cannot.
+func (s Status) refused() bool { return s == StatusActionRequired || s == StatusInvalid }
 
 // Product is a delivery product. Requests use the generic values below;
 // responses may carry carrier-specific ones such as "postag_b".
@@ -49,6 +61,26 @@ const (
 	ProductPremium    Product = "premium"
 	ProductRegistered Product = "registered"
 )
+
+// KnownProducts returns the delivery products Pingen is known to accept:
+// the spec's generic ones first, in the spec's order, then the
+// carrier-specific ones seen accepted live (pingen-api.md C7, C10). Pingen's
+// set is open, so requests take any Product; the list is for checking user
+// input, where a typo would cost a refused letter.
+func KnownProducts() []Product {
+	out := make([]Product, 0, len(vocab.GenericProducts)+len(vocab.CarrierProducts))
+	for _, p := range vocab.GenericProducts {
+		out = append(out, Product(p))
+	}
+	for _, p := range vocab.CarrierProducts {
+		out = append(out, Product(p))
+	}
+	return out
+}
+
+// Generic reports whether p is one of the spec's generic products rather
+// than a carrier-specific one.
+func (p Product) Generic() bool { return slices.Contains(vocab.GenericProducts, string(p)) }
 
 // PrintMode says whether both sides of a sheet are printed.
 type PrintMode string

@@ -35,11 +35,19 @@ const defaultMaxReadBytes = 256 << 20
 
 type checkState struct {
 	findings []ordered
+	pixels   pixelState // shared by the rules that look at pixels
 }
 
 type ordered struct {
 	f    Finding
 	rule int // position of the rule in Rules, for a stable order
+}
+
+// Validate reports bad options (an unknown window, a malformed country) before
+// any file is checked.
+func (o Options) Validate() error {
+	_, _, err := o.resolve()
+	return err
 }
 
 // resolve fills in the defaults and validates the options.
@@ -110,7 +118,7 @@ func CheckReader(ctx context.Context, name string, r io.Reader, opts Options) (*
 	}
 	size := int64(len(data)) + n
 	return checkParsed(ctx, name, size, hex.EncodeToString(h.Sum(nil)), nil,
-		&pdfdoc.OpenError{Kind: pdfdoc.OverLimit, Err: fmt.Errorf("the file is %s, more than the %s lettergate reads", formatBytes(size), formatBytes(o.MaxReadBytes))}, o)
+		&pdfdoc.OpenError{Kind: pdfdoc.OverLimit, Limit: "MaxReadBytes", Err: fmt.Errorf("the file is %s, more than the %s lettergate reads", formatBytes(size), formatBytes(o.MaxReadBytes))}, o)
 }
 
 // Check checks the PDF in data; name is used in the report. It returns an
@@ -157,8 +165,18 @@ func checkParsed(ctx context.Context, name string, size int64, sha string, doc *
 		}
 		return false
 	}
+	defer st.pixels.close()
+	// Whether the pixel rules run is decided once, on the structural
+	// findings: an error from one pixel rule must not skip the others.
+	pixelsGate := -1 // -1 undecided, 0 skip, 1 run
 	for i, r := range Rules() {
-		if r.Pixels && (doc == nil || hasError()) {
+		if r.Pixels && pixelsGate < 0 {
+			pixelsGate = 1
+			if doc == nil || hasError() {
+				pixelsGate = 0
+			}
+		}
+		if r.Pixels && pixelsGate == 0 {
 			rep.Skipped = append(rep.Skipped, r.ID)
 			continue
 		}

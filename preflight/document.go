@@ -11,6 +11,18 @@ import (
 
 const fixReExport = "export the PDF again from the program that made it"
 
+// LimitFlags maps each field of pdfdoc.Limits (and Options.MaxReadBytes) to
+// the flag of lettergate check that raises it, so that a finding can say how.
+var LimitFlags = map[string]string{
+	"MaxStreamBytes": "--max-stream-mb",
+	"MaxFileBytes":   "--max-decoded-mb",
+	"MaxImagePixels": "--max-image-mp",
+	"MaxOperators":   "--max-operators",
+	"MaxFormDepth":   "--max-form-depth",
+	"Timeout":        "--timeout",
+	"MaxReadBytes":   "--max-file-mb",
+}
+
 // Unreadable reports a file that cannot be read.
 var Unreadable = &Rule{
 	ID:       "pdf.unreadable",
@@ -28,7 +40,10 @@ nesting of forms, time) are reported here too, naming the limit.`,
 		fix := fixReExport
 		if p.OpenErr.Kind == pdfdoc.OverLimit {
 			msg = "the file was not checked: " + p.OpenErr.Error()
-			fix = "if the file is genuine, raise the limit (see lettergate check --help); otherwise export it again"
+			fix = "export it again from the program that made it"
+			if flag := LimitFlags[p.OpenErr.Limit]; flag != "" {
+				fix = "if the file is genuine, raise the limit with " + flag + "; otherwise " + fix
+			}
 		}
 		p.Reportf(0, fix, "%s", msg)
 		return nil

@@ -11,6 +11,10 @@ func Rules() []*Rule {
 		PageFormat,
 		UnembeddedFonts,
 		Interactive,
+		ZoneBorder,
+		ZoneCorner,
+		ZoneReserved,
+		ZoneBlank,
 	}
 }
 

@@ -110,6 +110,12 @@ renders correct letters from templates, and sends valid PDFs to Pingen.`,
 // help output.
 var commands = []func(*env) *cobra.Command{
 	newCheckCmd,
+	newPreviewCmd,
+	newRenderCmd,
+	newTemplatesCmd,
+	newSendCmd,
+	newStatusCmd,
+	newCancelCmd,
 	newRulesCmd,
 	newVersionCmd,
 }

@@ -47,8 +47,7 @@ type textWriter struct {
 	w             io.Writer
 	color         bool
 	failOnWarning bool
-	files, failed int
-	errs, warns   int
+	files         int
 }
 
 const (
@@ -74,11 +73,8 @@ func (t *textWriter) write(r *preflight.Report) error {
 	}
 	t.files++
 	nerr, nwarn := countSeverities(r.Findings)
-	t.errs += nerr
-	t.warns += nwarn
 	status := t.paint(ansiGreen+ansiBold, "ok")
 	if failing(r, t.failOnWarning) {
-		t.failed++
 		status = t.paint(ansiRed+ansiBold, "FAIL")
 	}
 	fmt.Fprintf(&b, "%s  %s", status, t.paint(ansiBold, r.File))
@@ -134,17 +130,7 @@ func (t *textWriter) write(r *preflight.Report) error {
 	return err
 }
 
-func (t *textWriter) close() error {
-	if t.files < 2 {
-		return nil
-	}
-	summary := fmt.Sprintf("\n%d files checked: %d ok, %d failed", t.files, t.files-t.failed, t.failed)
-	if counts := severityCounts(t.errs, t.warns); counts != "" {
-		summary += " (" + counts + ")"
-	}
-	_, err := fmt.Fprintln(t.w, summary)
-	return err
-}
+func (t *textWriter) close() error { return nil }
 
 func countSeverities(fs []preflight.Finding) (errs, warns int) {
 	for _, f := range fs {

@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/lettergate/lettergate/pingen/internal/vocab"
 )
 
 // timeLayout is Pingen's timestamp format: no colon in the offset.
@@ -24,14 +26,7 @@ var (
 	printModes = []string{"simplex", "duplex"}
 	spectra    = []string{"color", "grayscale"}
 	paperTypes = []string{"normal", "qr", "sepa_at", "sepa_de"}
-	products   = []string{
-		"fast", "cheap", "bulk", "premium", "registered",
-		// Carrier-specific products, seen live (C10).
-		"postag_a", "postag_b", "postag_b2", "postag_registered", "postag_aplus",
-		"atpost_economy", "atpost_priority", "dpag_standard", "dpag_economy",
-		"indpost_mail", "indpost_speedmail", "nlpost_priority",
-		"dhl_europe_priority", "dhl_world_priority",
-	}
+	products   = append(slices.Clone(vocab.GenericProducts), vocab.CarrierProducts...)
 )
 
 type letter struct {

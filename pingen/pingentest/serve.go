@@ -2,6 +2,7 @@ package pingentest
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"io"
 	"mime"
@@ -223,6 +224,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 // idem is a stored idempotency key.
 type idem struct {
 	method, path string
+	body         [sha256.Size]byte // of the request body
 	created      time.Time
 	inFlight     bool
 	rep          reply
@@ -243,12 +245,29 @@ func (s *Server) handleAPI(r *http.Request, rt route, p map[string]string, body 
 			s.mu.Unlock()
 			return errorReply(http.StatusBadRequest, apiError{detail: "Idempotency-Key must be 1 to 64 characters"})
 		}
+		sum := sha256.Sum256(body)
 		if k, ok := s.keys[key]; ok && s.now.Sub(k.created) < keyTTL {
 			defer s.mu.Unlock()
+			// Pingen documents two answers to a key it has seen
+			// (pingen-api.md C4): "A replay returns the original response
+			// with Idempotent-Replayed: true. The same key while the first
+			// request is still running gives 409." For a key reused with a
+			// different request (method, path or body) it documents none.
+			// The fake answers 422, as the IETF draft "The Idempotency-Key
+			// HTTP Header Field" asks ("If there is an attempt to reuse an
+			// idempotency key with a different request payload, the
+			// resource server SHOULD reply with a HTTP 422 status code"),
+			// rather than 409, the documented "still running" answer that a
+			// client rightly retries. 422 is also the harder case for a
+			// client: it looks like a definite refusal although the first
+			// request may have made a letter.
 			switch {
 			case k.method != r.Method || k.path != r.URL.Path:
 				s.violate(rt.op, "Idempotency-Key %s reused for %s %s, first used for %s %s", key, r.Method, r.URL.Path, k.method, k.path)
-				return errorReply(http.StatusUnprocessableEntity, apiError{detail: "Idempotency-Key already used for another request"})
+				return errorReply(http.StatusUnprocessableEntity, apiError{code: "idempotency_key_reused", detail: "Idempotency-Key already used for another request"})
+			case k.body != sum:
+				s.violate(rt.op, "Idempotency-Key %s reused with another request body", key)
+				return errorReply(http.StatusUnprocessableEntity, apiError{code: "idempotency_key_reused", detail: "Idempotency-Key already used with another request body"})
 			case k.inFlight:
 				return errorReply(http.StatusConflict, apiError{code: "idempotency_key_in_use", detail: "a request with this Idempotency-Key is still being processed"})
 			}
@@ -258,7 +277,7 @@ func (s *Server) handleAPI(r *http.Request, rt route, p map[string]string, body 
 			rep.header.Set("Idempotent-Replayed", "true")
 			return rep
 		}
-		s.keys[key] = &idem{method: r.Method, path: r.URL.Path, created: s.now, inFlight: true}
+		s.keys[key] = &idem{method: r.Method, path: r.URL.Path, body: sum, created: s.now, inFlight: true}
 	}
 	s.mu.Unlock()
 

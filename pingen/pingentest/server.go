@@ -4,8 +4,9 @@
 // checks what it receives: a request the real API would refuse because the
 // client is wrong (headers, JSON:API shape, enum values, a PATCH id that is
 // not the path id, credentials on the upload, a chunked or repeated upload,
-// an altered signature) is answered with the error Pingen would give and
-// also fails the test, unless TolerateViolations was called.
+// an altered signature, an idempotency key reused for a different request)
+// is answered with the error Pingen would give and also fails the test,
+// unless TolerateViolations was called.
 //
 // The fake has its own clock, which only Advance moves: tokens, upload URLs
 // and idempotency keys expire, and letters move through their statuses, as

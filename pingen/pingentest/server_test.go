@@ -477,10 +477,19 @@ func TestIdempotency(t *testing.T) {
 	if a := send(t, keyed("k1", "PATCH", lettersPath(srv)+"/"+id+"/cancel", "")); a.status != 422 || len(srv.Violations()) != 1 {
 		t.Errorf("key reused elsewhere: %d, violations %q", a.status, srv.Violations())
 	}
+	// And to one body: the same create naming another upload is refused,
+	// not replayed.
+	u2, sig2 := uploaded(t, srv, tok, pdf)
+	a := send(t, keyed("k1", "POST", lettersPath(srv), createBody("letter.pdf", u2, sig2, "")))
+	want := `{"errors":[{"code":"idempotency_key_reused","title":"Unprocessable Entity","detail":"Idempotency-Key already used with another request body"}]}`
+	if v := srv.Violations(); a.status != 422 || string(a.body) != want || a.header.Get("Idempotent-Replayed") != "" ||
+		len(v) != 2 || v[1] != "letters.create: Idempotency-Key k1 reused with another request body" || len(srv.Letters()) != 1 {
+		t.Errorf("key reused with another body: %d %s, violations %q, %d letters", a.status, a.body, v, len(srv.Letters()))
+	}
 	// After 24 hours the key is forgotten.
 	srv.Advance(24*time.Hour + time.Second)
 	tok = token(t, srv)
-	a := send(t, api(srv, tok, "PATCH", lettersPath(srv)+"/"+id+"/cancel", ""))
+	a = send(t, api(srv, tok, "PATCH", lettersPath(srv)+"/"+id+"/cancel", ""))
 	a2 := send(t, keyed("k1", "PATCH", lettersPath(srv)+"/"+id+"/cancel", ""))
 	if a.status != a2.status || a2.header.Get("Idempotent-Replayed") != "" {
 		t.Errorf("expired key: %d %q, want a fresh answer like %d", a2.status, a2.header.Get("Idempotent-Replayed"), a.status)

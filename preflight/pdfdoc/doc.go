@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/filter"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
@@ -64,22 +65,34 @@ type Font struct {
 // the default.
 type Limits struct {
 	MaxStreamBytes int64         // decoded bytes of one stream
-	MaxOperators   int           // content operators on one page, forms included
+	MaxFileBytes   int64         // decoded bytes of all streams together, images aside
+	MaxImagePixels int64         // width x height of one image
+	MaxOperators   int           // content operators on one page, forms counted each time drawn
 	MaxFormDepth   int           // nesting of Form XObjects
-	Timeout        time.Duration // reading the structure
+	Timeout        time.Duration // checking one file
 }
 
-// DefaultLimits are generous for real letters and stop hostile files early.
+// DefaultLimits are generous for real letters (a letter's content streams
+// are kilobytes, a 600 dpi A4 scan is 35 megapixels) and stop hostile files
+// before they cost much memory or time.
 var DefaultLimits = Limits{
-	MaxStreamBytes: 256 << 20,
-	MaxOperators:   2_000_000,
+	MaxStreamBytes: 64 << 20,
+	MaxFileBytes:   256 << 20,
+	MaxImagePixels: 150_000_000,
+	MaxOperators:   1_000_000,
 	MaxFormDepth:   12,
-	Timeout:        20 * time.Second,
+	Timeout:        30 * time.Second,
 }
 
 func (l Limits) withDefaults() Limits {
 	if l.MaxStreamBytes <= 0 {
 		l.MaxStreamBytes = DefaultLimits.MaxStreamBytes
+	}
+	if l.MaxFileBytes <= 0 {
+		l.MaxFileBytes = DefaultLimits.MaxFileBytes
+	}
+	if l.MaxImagePixels <= 0 {
+		l.MaxImagePixels = DefaultLimits.MaxImagePixels
 	}
 	if l.MaxOperators <= 0 {
 		l.MaxOperators = DefaultLimits.MaxOperators
@@ -107,6 +120,8 @@ const (
 type OpenError struct {
 	Kind ErrorKind
 	Err  error
+	// Limit names the field of Limits that was reached, for OverLimit.
+	Limit string
 }
 
 func (e *OpenError) Error() string { return e.Err.Error() }
@@ -138,7 +153,7 @@ func Open(ctx context.Context, data []byte, limits Limits) (*Document, error) {
 		return doc, nil
 	case <-ctx.Done():
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return nil, &OpenError{OverLimit, fmt.Errorf("reading the structure took longer than the %v time limit", limits.Timeout)}
+			return nil, &OpenError{Kind: OverLimit, Limit: "Timeout", Err: fmt.Errorf("reading the structure took longer than the %v time limit", limits.Timeout)}
 		}
 		return nil, ctx.Err()
 	}
@@ -148,7 +163,7 @@ func Open(ctx context.Context, data []byte, limits Limits) (*Document, error) {
 func guard(f func() error) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = &OpenError{Unreadable, fmt.Errorf("the PDF library failed on this file (%v)", r)}
+			err = &OpenError{Kind: Unreadable, Err: fmt.Errorf("the PDF library failed on this file (%v)", r)}
 		}
 	}()
 	return f()
@@ -156,12 +171,15 @@ func guard(f func() error) (err error) {
 
 func (doc *Document) read(ctx context.Context, limits Limits) error {
 	if !bytes.Contains(doc.Data[:min(len(doc.Data), 1024)], []byte("%PDF-")) {
-		return &OpenError{Unreadable, errors.New("not a PDF: no %PDF- header in the first 1024 bytes")}
+		return &OpenError{Kind: Unreadable, Err: errors.New("not a PDF: no %PDF- header in the first 1024 bytes")}
 	}
 	conf := model.NewDefaultConfiguration()
 	conf.ValidationMode = model.ValidationRelaxed
-	conf.DecodeAllStreams = true
+	// Streams are decoded below, within a budget for the whole file;
+	// pdfcpu's DecodeAllStreams would keep them all in memory at once.
+	conf.DecodeAllStreams = false
 	conf.Limits.MaxDecodeBytes = limits.MaxStreamBytes
+	conf.Limits.MaxImagePixels = limits.MaxImagePixels
 	conf.Limits.MaxRecursionDepth = max(limits.MaxFormDepth*4, 100)
 
 	pc, err := pdfcpu.ReadWithContext(ctx, bytes.NewReader(doc.Data), conf)
@@ -170,6 +188,9 @@ func (doc *Document) read(ctx context.Context, limits Limits) error {
 	}
 	if err := api.ValidateContext(pc); err != nil {
 		return classify(err)
+	}
+	if err := decodeAll(ctx, pc.XRefTable, limits); err != nil {
+		return err
 	}
 	doc.Version = pc.VersionString()
 	doc.PageCount = pc.PageCount
@@ -180,7 +201,7 @@ func (doc *Document) read(ctx context.Context, limits Limits) error {
 	}
 	boundaries, err := pc.PageBoundaries(nil)
 	if err != nil {
-		return &OpenError{Unreadable, fmt.Errorf("page boxes: %w", err)}
+		return &OpenError{Kind: Unreadable, Err: fmt.Errorf("page boxes: %w", err)}
 	}
 	w := walker{xref: pc.XRefTable, limits: limits}
 	for i, pb := range boundaries {
@@ -194,7 +215,7 @@ func (doc *Document) read(ctx context.Context, limits Limits) error {
 			if errors.As(err, &oe) {
 				return oe
 			}
-			return &OpenError{Unreadable, fmt.Errorf("page %d: %w", n, err)}
+			return &OpenError{Kind: Unreadable, Err: fmt.Errorf("page %d: %w", n, err)}
 		}
 		doc.Pages = append(doc.Pages, page)
 	}
@@ -207,11 +228,11 @@ func classify(err error) error {
 	msg := err.Error()
 	switch {
 	case errors.Is(err, pdfcpu.ErrWrongPassword) || strings.Contains(msg, "correct password"):
-		return &OpenError{NeedsPassword, errors.New("it is encrypted with a password that is needed to open it")}
-	case strings.Contains(msg, "exceeds") && (strings.Contains(msg, "limit") || strings.Contains(msg, "max")):
-		return &OpenError{OverLimit, fmt.Errorf("a limit was reached: %s", msg)}
+		return &OpenError{Kind: NeedsPassword, Err: errors.New("it is encrypted with a password that is needed to open it")}
+	case errors.Is(err, filter.ErrDecodeLimitExceeded):
+		return &OpenError{Kind: OverLimit, Limit: "MaxStreamBytes", Err: fmt.Errorf("a stream decodes to more than the limit: %s", dedupe(msg))}
 	}
-	return &OpenError{Unreadable, fmt.Errorf("damaged or not a valid PDF: %s", dedupe(msg))}
+	return &OpenError{Kind: Unreadable, Err: fmt.Errorf("damaged or not a valid PDF: %s", dedupe(msg))}
 }
 
 // dedupe drops repeated segments of a wrapped error message, which pdfcpu
@@ -226,6 +247,53 @@ func dedupe(msg string) string {
 		out = append(out, p)
 	}
 	return strings.Join(out, ": ")
+}
+
+// decodeAll decodes every stream but images once, to find the ones that
+// cannot be decoded (a corrupt Flate stream: PDFium would silently draw
+// nothing) and to hold the file to its limits. Decoded data is not kept:
+// only page contents and forms are needed later, and they are decoded again.
+func decodeAll(ctx context.Context, xref *model.XRefTable, limits Limits) error {
+	var total int64
+	for nr, e := range xref.Table {
+		if e == nil || e.Free {
+			continue
+		}
+		sd, ok := e.Object.(types.StreamDict)
+		if !ok {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if sub, _ := sd.Dict["Subtype"].(types.Name); sub == "Image" {
+			w, _ := xref.DereferenceInteger(sd.Dict["Width"])
+			h, _ := xref.DereferenceInteger(sd.Dict["Height"])
+			if w != nil && h != nil && int64(w.Value())*int64(h.Value()) > limits.MaxImagePixels {
+				return &OpenError{Kind: OverLimit, Limit: "MaxImagePixels", Err: fmt.Errorf("image object %d is %d x %d pixels, more than the limit of %d megapixels", nr, w.Value(), h.Value(), limits.MaxImagePixels/1_000_000)}
+			}
+			continue // image data is decoded, if at all, by the renderer
+		}
+		if sd.Content != nil || len(sd.Raw) == 0 {
+			continue
+		}
+		budget := min(limits.MaxStreamBytes, limits.MaxFileBytes-total)
+		err := sd.DecodeWithLimit(budget)
+		switch {
+		case err == nil:
+		case errors.Is(err, filter.ErrUnsupportedFilter):
+			continue
+		case errors.Is(err, filter.ErrDecodeLimitExceeded):
+			if budget < limits.MaxStreamBytes {
+				return &OpenError{Kind: OverLimit, Limit: "MaxFileBytes", Err: fmt.Errorf("its streams decode to more than %d MB together (limit %d MB)", limits.MaxFileBytes>>20, limits.MaxFileBytes>>20)}
+			}
+			return &OpenError{Kind: OverLimit, Limit: "MaxStreamBytes", Err: fmt.Errorf("stream object %d decodes to more than %d MB (limit %d MB)", nr, limits.MaxStreamBytes>>20, limits.MaxStreamBytes>>20)}
+		default:
+			return &OpenError{Kind: Unreadable, Err: fmt.Errorf("stream object %d cannot be decoded: %s", nr, dedupe(err.Error()))}
+		}
+		total += int64(len(sd.Content))
+	}
+	return nil
 }
 
 func rectBox(r *types.Rectangle) Box {

@@ -61,7 +61,7 @@ type walkState struct {
 }
 
 func tooManyOperators(page, ops, limit int) error {
-	return &OpenError{OverLimit, fmt.Errorf("page %d has more than %d content operators (limit %d; forms counted each time they are drawn)", page, min(ops, limit+1)-1, limit)}
+	return &OpenError{Kind: OverLimit, Limit: "MaxOperators", Err: fmt.Errorf("page %d has more than %d content operators (limit %d; forms counted each time they are drawn)", page, min(ops, limit+1)-1, limit)}
 }
 
 // content returns the fonts a content stream selects and its operator
@@ -110,7 +110,7 @@ func (w *walker) form(ref types.IndirectRef, parentRes types.Dict, depth int, st
 		return nil, nil // a form that draws itself draws nothing more
 	}
 	if depth > w.limits.MaxFormDepth {
-		return nil, &OpenError{OverLimit, fmt.Errorf("Form XObjects are nested more than %d deep (limit %d)", w.limits.MaxFormDepth, w.limits.MaxFormDepth)}
+		return nil, &OpenError{Kind: OverLimit, Limit: "MaxFormDepth", Err: fmt.Errorf("Form XObjects are nested more than %d deep (limit %d)", w.limits.MaxFormDepth, w.limits.MaxFormDepth)}
 	}
 	sd, _, err := w.xref.DereferenceStreamDict(ref)
 	if err != nil || sd == nil {

@@ -120,8 +120,9 @@ func writeDocSet(dir string) error {
 	helvetica := "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
 	// Landscape media turned 90 degrees clockwise shows portrait. The text
 	// is drawn turned the other way, so it reads upright on screen.
+	// The square shows at about x 100, y 150 mm, clear of every zone.
 	files["landscape_rotate90.pdf"] = onePage("[0 0 841.89 595.276]", "<< >>", "/Rotate 90",
-		"0 0 1 rg 100 100 50 50 re f")
+		"0 0 1 rg 425 283 30 30 re f")
 	// Portrait media turned 90 degrees shows landscape: not A4 portrait.
 	files["portrait_rotate90.pdf"] = onePage(a4Box, "<< >>", "/Rotate 90", "0 0 1 rg 100 100 50 50 re f")
 	// 595 x 842 pt is how many programs round A4 (209.9 x 297.0 mm).

@@ -45,11 +45,17 @@ func flateStream(dict string, data []byte) string {
 // resources and extra page-dictionary entries; more objects may follow
 // from object 5 on.
 func onePage(mediaBox, resources, pageExtra, content string, more ...string) []byte {
+	return onePageStream(mediaBox, resources, pageExtra, stream("", content), more...)
+}
+
+// onePageStream is onePage with the content given as a whole stream object
+// body, for compressed or odd content streams.
+func onePageStream(mediaBox, resources, pageExtra, contentObj string, more ...string) []byte {
 	objs := []string{
 		"<< /Type /Catalog /Pages 2 0 R >>",
 		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
 		fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox %s /Resources %s /Contents 4 0 R %s >>", mediaBox, resources, pageExtra),
-		stream("", content),
+		contentObj,
 	}
 	return rawPDF(append(objs, more...)...)
 }

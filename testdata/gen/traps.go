@@ -149,6 +149,20 @@ var trapFixtures = []trapFixture{
 		return d.bytes()
 	}},
 
+	// Fails (zone.border): a filled-in form field (a text field widget
+	// with its appearance) in the bottom border. Pingen flattens forms
+	// before printing, so its value prints.
+	{"form_field_border", func() []byte {
+		d := newTrapDoc()
+		b := pdfBox(25, 292.5, 60, 4)
+		ap := d.add(stream(fmt.Sprintf("/Type /XObject /Subtype /Form /BBox [0 0 %.3f %.3f] /Resources << /Font << /F1 3 0 R >> >>", pt(60), pt(4)),
+			"/Tx BMC q BT /F1 9 Tf 0 g 2 3 Td (Hans Muster, Kundennummer 4711) Tj ET Q EMC"))
+		field := d.add(fmt.Sprintf("<< /Type /Annot /Subtype /Widget /FT /Tx /T (kunde) /V (Hans Muster, Kundennummer 4711) /DA (/F1 9 Tf 0 g) /Rect %s /F 4 /AP << /N %d 0 R >> >>", b, ap))
+		d.catalog = fmt.Sprintf("/AcroForm << /Fields [%d 0 R] /DR << /Font << /F1 3 0 R >> >> /DA (/F1 9 Tf 0 g) >>", field)
+		d.page(trapPage{content: letterPage(1), annots: []int{field}})
+		return d.bytes()
+	}},
+
 	// Passes: text in the bottom border on a layer (optional content)
 	// that is off. PDFium lists the object; it does not print.
 	{"hidden_layer", func() []byte {
@@ -228,6 +242,8 @@ var trapFixtures = []trapFixture{
 		// Displayed (x, y) in mm maps to user space (y, x) for /Rotate 90
 		// on a landscape media box: turn text by 90 degrees.
 		c := fmt.Sprintf("0 g BT /F1 10 Tf 0 1 -1 0 %.3f %.3f Tm (Herr Hans M\xfcller) Tj ET\n", pt(66), pt(24)) +
+			fmt.Sprintf("BT /F1 10 Tf 0 1 -1 0 %.3f %.3f Tm (Seestrasse 12) Tj ET\n", pt(70.5), pt(24)) +
+			fmt.Sprintf("BT /F1 10 Tf 0 1 -1 0 %.3f %.3f Tm (8002 Z\xfcrich) Tj ET\n", pt(75), pt(24)) +
 			fmt.Sprintf("0 g BT /F1 8 Tf 0 1 -1 0 %.3f %.3f Tm (Fusszeile im Rand der gedrehten Seite) Tj ET\n", pt(295), pt(25))
 		d.page(trapPage{content: c, mediaBox: fmt.Sprintf("[0 0 %.4f %.4f]", trapPageH, trapPageW), extra: "/Rotate 90"})
 		return d.bytes()
