@@ -32,8 +32,9 @@ var (
 // overlay draws onto a rendering of one page; perMM converts millimetres
 // from the top-left corner to pixels.
 type overlay struct {
-	img   draw.Image
-	perMM float64
+	img    draw.Image
+	perMM  float64
+	labels []image.Rectangle // numbered labels placed so far, kept apart
 }
 
 func (o *overlay) px(mm float64) int { return int(math.Round(mm * o.perMM)) }
@@ -192,6 +193,19 @@ func (o *overlay) label(x, y int, s string, c color.NRGBA, boxed bool) {
 	pad := 2
 	bg := image.Rect(x-pad, y-m.Ascent.Ceil()-pad, x+adv+pad, y+m.Descent.Ceil()+pad)
 	if boxed {
+		// Findings close together (a line of text and its underline) would
+		// stack their numbers; move a label right until it stands free.
+		for moved := true; moved; {
+			moved = false
+			for _, l := range o.labels {
+				if bg.Overlaps(l) {
+					shift := l.Max.X - bg.Min.X + 2
+					bg, x = bg.Add(image.Pt(shift, 0)), x+shift
+					moved = true
+				}
+			}
+		}
+		o.labels = append(o.labels, bg)
 		o.fill(bg, c)
 		d.Src = image.NewUniform(colorLabelTxt)
 	} else {

@@ -10,6 +10,7 @@ import (
 	"image"
 	"image/png"
 	"io"
+	"math"
 	"slices"
 
 	"github.com/lettergate/lettergate/preflight"
@@ -90,7 +91,9 @@ func Render(ctx context.Context, data []byte, rep *preflight.Report, pages []int
 			return nil, err
 		}
 		w, h := g.SizeMM()
-		ov := overlay{img: img, perMM: float64(img.Bounds().Dx()) / w}
+		// PDFium renders at whole dpi and rounds the image size up, so the
+		// scale comes from the dpi, not from the width in pixels.
+		ov := overlay{img: img, perMM: math.Round(o.DPI) / 25.4}
 		ov.draw(n, w, h, o.Profile, win, rep)
 		out = append(out, Page{Number: n, Image: img})
 	}

@@ -25,6 +25,7 @@ type checkFlags struct {
 	format  string
 	failOn  string
 	jobs    int
+	preview string
 
 	maxFileMB      int64
 	maxStreamMB    int64
@@ -66,6 +67,7 @@ Exit status: 0 when every file is fine, 1 when some file has an error finding
 	fs.StringVar(&f.format, "format", "text", "output format: text, json (one report per line) or junit")
 	fs.StringVar(&f.failOn, "fail-on", "error", "exit 1 on findings of this severity or worse: error or warning")
 	fs.IntVar(&f.jobs, "jobs", runtime.GOMAXPROCS(0), "files checked at the same time")
+	fs.StringVar(&f.preview, "preview", "", "write a PNG of every page with a finding into `DIR`, with the zones and findings drawn (see lettergate preview)")
 	l := pdfdoc.DefaultLimits
 	fs.Int64Var(&f.maxFileMB, "max-file-mb", 256, "limit: largest file read, in MB")
 	fs.Int64Var(&f.maxStreamMB, "max-stream-mb", l.MaxStreamBytes>>20, "limit: decoded size of one stream, in MB")
@@ -136,10 +138,18 @@ func runCheck(cmd *cobra.Command, e *env, f *checkFlags, args []string) error {
 		return err
 	}
 
+	var previews *previewWriter
+	if f.preview != "" {
+		if err := os.MkdirAll(f.preview, 0o755); err != nil {
+			return fmt.Errorf("--preview: %w", err)
+		}
+		previews = &previewWriter{dir: f.preview, profile: opts.Profile, window: opts.Window}
+	}
+
 	sum := newSummary(failOnWarning)
-	bar := newProgress(e, len(files))
+	bar := newProgress(e, len(files), "files")
 	var readErrs []string
-	for res := range checkAll(cmd.Context(), files, opts, f.jobs) {
+	for res := range checkAll(cmd.Context(), files, opts, f.jobs, previews) {
 		if res.err != nil {
 			// The file went away or cannot be read: say so, go on.
 			bar.clear()
@@ -152,6 +162,9 @@ func runCheck(cmd *cobra.Command, e *env, f *checkFlags, args []string) error {
 		bar.clear()
 		if err := out.write(res.rep); err != nil {
 			return err
+		}
+		if res.previewErr != nil {
+			fmt.Fprintf(e.stderr, "lettergate: %s: preview: %v\n", res.name, res.previewErr)
 		}
 		bar.step(failing(res.rep, failOnWarning))
 	}
@@ -179,14 +192,15 @@ func runCheck(cmd *cobra.Command, e *env, f *checkFlags, args []string) error {
 }
 
 type checkResult struct {
-	name string
-	rep  *preflight.Report
-	err  error
+	name       string
+	rep        *preflight.Report
+	err        error
+	previewErr error
 }
 
 // checkAll checks files with jobs workers and delivers the results as they
 // finish. Memory stays bounded: each worker holds one file at a time.
-func checkAll(ctx context.Context, files []string, opts preflight.Options, jobs int) <-chan checkResult {
+func checkAll(ctx context.Context, files []string, opts preflight.Options, jobs int, previews *previewWriter) <-chan checkResult {
 	names := make(chan string)
 	results := make(chan checkResult)
 	go func() {
@@ -205,11 +219,15 @@ func checkAll(ctx context.Context, files []string, opts preflight.Options, jobs 
 		go func() {
 			defer wg.Done()
 			for n := range names {
-				rep, err := preflight.CheckFile(ctx, n, opts)
+				res := checkResult{name: n}
+				res.rep, res.err = preflight.CheckFile(ctx, n, opts)
+				if res.err == nil && previews != nil {
+					res.previewErr = previews.write(ctx, n, res.rep)
+				}
 				if ctx.Err() != nil {
 					return
 				}
-				results <- checkResult{n, rep, err}
+				results <- res
 			}
 		}()
 	}
@@ -346,41 +364,4 @@ func (s *summary) write(w io.Writer) {
 		}
 	}
 	fmt.Fprintf(w, "files by rule: %s\n", strings.Join(parts, ", "))
-}
-
-// progress draws one line on a terminal's standard error while a batch
-// runs; it draws nothing when standard error is not a terminal.
-type progress struct {
-	w            io.Writer
-	on           bool
-	total, done  int
-	failed       int
-	start, drawn time.Time
-	visible      bool
-}
-
-func newProgress(e *env, total int) *progress {
-	return &progress{w: e.stderr, on: e.stderrTTY && total > 1, total: total, start: time.Now()}
-}
-
-func (p *progress) step(failed bool) {
-	p.done++
-	if failed {
-		p.failed++
-	}
-	if !p.on || time.Since(p.drawn) < 100*time.Millisecond && p.done < p.total {
-		return
-	}
-	p.drawn = time.Now()
-	rate := float64(p.done) / time.Since(p.start).Seconds()
-	fmt.Fprintf(p.w, "\r\x1b[Kchecked %d/%d files · %d failed · %.0f files/s", p.done, p.total, p.failed, rate)
-	p.visible = true
-}
-
-// clear removes the line, before other output goes to the terminal.
-func (p *progress) clear() {
-	if p.visible {
-		fmt.Fprint(p.w, "\r\x1b[K")
-		p.visible = false
-	}
 }

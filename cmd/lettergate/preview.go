@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/lettergate/lettergate/preflight"
 	"github.com/lettergate/lettergate/preview"
+	"github.com/lettergate/lettergate/rules"
 )
 
 type previewFlags struct {
@@ -162,4 +164,50 @@ func notSameFile(in, out string) error {
 		return fmt.Errorf("%s: the output would overwrite the input", out)
 	}
 	return nil
+}
+
+// previewWriter writes the pages with findings of each checked file as
+// PNGs into one folder, for CI to keep as artefacts.
+type previewWriter struct {
+	dir     string
+	profile *rules.Profile
+	window  string
+}
+
+// write renders the pages of name that rep has findings on, as
+// DIR/<name with its folders>-page<N>.png.
+func (pw *previewWriter) write(ctx context.Context, name string, rep *preflight.Report) error {
+	pages := preview.PagesWithFindings(rep)
+	if len(pages) == 0 || rep.Pages == 0 {
+		return nil
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	rendered, err := preview.Render(ctx, data, rep, pages, preview.Options{Profile: pw.profile, Window: pw.window})
+	if err != nil {
+		return err
+	}
+	for _, p := range rendered {
+		var b bytes.Buffer
+		if err := preview.EncodePNG(&b, p.Image); err != nil {
+			return err
+		}
+		if err := writeAtomic(filepath.Join(pw.dir, previewName(name, p.Number)), b.Bytes()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// previewName flattens a file's path into one file name, so that letters of
+// the same name in different folders do not overwrite each other:
+// "in/2026/a.pdf", page 1 -> "in_2026_a-page1.png".
+func previewName(name string, page int) string {
+	clean := filepath.ToSlash(filepath.Clean(name))
+	clean = strings.TrimLeft(strings.ReplaceAll(clean, "../", ""), "/")
+	clean = strings.TrimSuffix(clean, filepath.Ext(clean))
+	clean = strings.NewReplacer("/", "_", ":", "_", " ", "_").Replace(clean)
+	return fmt.Sprintf("%s-page%d.png", clean, page)
 }

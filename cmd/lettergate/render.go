@@ -353,7 +353,7 @@ func (j *renderJob) batch(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	recs, readErr, total := j.records(ctx)
-	prog := newRenderProgress(j.e, total)
+	prog := newProgress(j.e, total, "letters")
 	if j.f.merge {
 		return j.merged(ctx, recs, readErr, prog)
 	}
@@ -391,7 +391,7 @@ func (j *renderJob) batch(ctx context.Context) error {
 
 	var written, failed, broken int
 	for res := range results {
-		prog.step()
+		prog.step(res.err != nil || res.rep != nil && !res.rep.OK)
 		switch {
 		case res.err != nil:
 			broken++
@@ -413,7 +413,7 @@ func (j *renderJob) batch(ctx context.Context) error {
 			written++
 		}
 	}
-	prog.done()
+	prog.clear()
 	if err := readErr(); err != nil {
 		return err
 	}
@@ -493,7 +493,7 @@ func fileName(out string, n int) (string, error) {
 	return out, nil
 }
 
-func (j *renderJob) merged(ctx context.Context, recs <-chan record, readErr func() error, prog *renderProgress) error {
+func (j *renderJob) merged(ctx context.Context, recs <-chan record, readErr func() error, prog *progress) error {
 	doc, err := render.NewDocument(j.tmpl, j.opts)
 	if err != nil {
 		return err
@@ -515,9 +515,9 @@ func (j *renderJob) merged(ctx context.Context, recs <-chan record, readErr func
 		}
 		letters = append(letters, letterInfo{rec.n, page, info})
 		page += info.Pages
-		prog.step()
+		prog.step(false)
 	}
-	prog.done()
+	prog.clear()
 	if err := readErr(); err != nil {
 		return err
 	}
@@ -606,52 +606,4 @@ func writeAtomic(name string, data []byte) (err error) {
 		return err
 	}
 	return os.Rename(tmp.Name(), name)
-}
-
-// renderProgress is a one-line progress bar on a terminal's standard
-// error; elsewhere it prints nothing.
-type renderProgress struct {
-	w     io.Writer
-	on    bool
-	total int
-	n     int
-	start time.Time
-	last  time.Time
-	shown bool
-}
-
-func newRenderProgress(e *env, total int) *renderProgress {
-	return &renderProgress{w: e.stderr, on: e.stderrTTY, total: total, start: time.Now()}
-}
-
-func (p *renderProgress) step() {
-	p.n++
-	if !p.on || time.Since(p.last) < 100*time.Millisecond && p.n != p.total {
-		return
-	}
-	p.last = time.Now()
-	p.shown = true
-	if p.total > 0 {
-		const width = 30
-		filled := width * p.n / p.total
-		eta := ""
-		if el := time.Since(p.start); p.n > 0 && p.n < p.total {
-			eta = fmt.Sprintf("  %s left", (el * time.Duration(p.total-p.n) / time.Duration(p.n)).Round(time.Second))
-		}
-		fmt.Fprintf(p.w, "\r[%s%s] %d/%d letters%s\x1b[K", strings.Repeat("=", filled), strings.Repeat(" ", width-filled), p.n, p.total, eta)
-		return
-	}
-	fmt.Fprintf(p.w, "\r%d letters\x1b[K", p.n)
-}
-
-// clear removes the progress line before other output.
-func (p *renderProgress) clear() {
-	if p.shown {
-		fmt.Fprint(p.w, "\r\x1b[K")
-		p.last = time.Time{}
-	}
-}
-
-func (p *renderProgress) done() {
-	p.clear()
 }
