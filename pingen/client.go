@@ -31,8 +31,8 @@ const (
 	// again. That retry would bypass Client.do: no backoff, no retry log,
 	// and no note that the first attempt may have taken effect. Field names
 	// are case-insensitive (RFC 9110 5.1; HTTP/2 lower-cases them anyway),
-	// so Pingen reads the same header. A request not written at all is
-	// still resent by the Transport, which is safe.
+	// so Pingen reads the same header. The Transport still resends a
+	// request it had not written at all, and a GET, which is safe.
 	keyHeader = "idempotency-key"
 
 	defaultAttempts = 4

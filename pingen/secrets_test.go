@@ -199,8 +199,24 @@ func TestNoSecretInOutput(t *testing.T) {
 		secrets = append(secrets, echoed)
 		for _, id := range []string{"bad", "truncated", "odd-type", "good"} {
 			cfg := Config{ClientID: id, ClientSecret: "echo-secret-" + Secret(id), OrganisationID: "org", APIURL: api.URL, IdentityURL: identity.URL}
-			_, err := client(t, cfg).Letter(ctx, "abc")
+			c := client(t, cfg)
+			_, err := c.Letter(ctx, "abc")
 			note(err)
+			// A failure before any create request is recorded in the
+			// journal, error text and all.
+			path := filepath.Join(t.TempDir(), "j.jsonl")
+			j, err := OpenJournal(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = (&Submitter{Client: c, Journal: j}).Submit(ctx, testSubmission("letter.pdf"))
+			note(err)
+			j.Close()
+			b, _ := os.ReadFile(path)
+			if !bytes.Contains(b, []byte(`"error":`)) {
+				t.Errorf("journal without the failure: %s", b)
+			}
+			out.Write(b)
 		}
 	})
 

@@ -494,26 +494,53 @@ func TestSubmitDeletedLetter(t *testing.T) {
 }
 
 // TestSubmitConcurrently runs the same submission from several submitters
-// sharing a journal file, as parallel processes would.
+// sharing a journal file, as parallel processes would: a fresh one, and one
+// continuing an entry whose create request went out unanswered and whose
+// upload has expired since. Each create request with a key must name the
+// same upload (the fake refuses a key reused with another body), and one
+// letter must come of it.
 func TestSubmitConcurrently(t *testing.T) {
-	srv := pingentest.New(t)
-	path := filepath.Join(t.TempDir(), "j.jsonl")
-	const n = 4
-	var wg sync.WaitGroup
-	for range n {
-		s, clk := newSubmitter(t, srv, path)
-		clk.real = time.Millisecond // let an in-flight request finish
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if _, err := s.Submit(context.Background(), testSubmission("letter.pdf")); err != nil {
-				t.Error(err)
-			}
-		}()
+	tests := []struct {
+		name    string
+		pending bool
+	}{
+		{"fresh", false},
+		{"upload expired", true},
 	}
-	wg.Wait()
-	if got := len(srv.Letters()); got != 1 {
-		t.Errorf("%d letters, want 1", got)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := pingentest.New(t)
+			path := filepath.Join(t.TempDir(), "j.jsonl")
+			if tt.pending {
+				s, _ := newSubmitter(t, srv, path, WithMaxAttempts(1))
+				srv.FailNext(pingentest.Fault{Op: pingentest.OpCreate, Status: 503})
+				if _, err := s.Submit(context.Background(), testSubmission("letter.pdf")); err == nil {
+					t.Fatal("first run succeeded")
+				}
+				srv.Advance(31 * time.Minute)
+			}
+			const n = 6
+			var wg sync.WaitGroup
+			for range n {
+				s, clk := newSubmitter(t, srv, path)
+				clk.real = time.Millisecond // let an in-flight request finish
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					if _, err := s.Submit(context.Background(), testSubmission("letter.pdf")); err != nil {
+						t.Error(err)
+					}
+				}()
+			}
+			wg.Wait()
+			if got := len(srv.Letters()); got != 1 {
+				t.Errorf("%d letters, want 1", got)
+			}
+			entries, _ := openJournal(t, path).Entries()
+			if len(entries) != 1 || entries[0].LetterID != srv.Letters()[0].ID {
+				t.Errorf("journal %+v, want one entry with the letter", entries)
+			}
+		})
 	}
 }
 

@@ -78,7 +78,8 @@ PINGEN_ENV=staging|production (default staging, where nothing is printed).
 
 A journal records every submission before it reaches Pingen, so running the same
 command again (after an error, a crash or Ctrl-C) continues where it stopped
-and never creates a second letter for the same file and options.
+and never creates a second letter for the same file and options in the same
+Pingen environment and organisation.
 
 Exit status: 0 when every file went to Pingen and Pingen did not refuse it, 1
 when the check refused a file or Pingen refused one, 2 when the command could

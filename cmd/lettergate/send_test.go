@@ -403,7 +403,7 @@ func TestSendFailureBeforeCreate(t *testing.T) {
 		t.Fatalf("--new with a refused upload: exit %d, stderr %q", r.code, r.stderr)
 	}
 	status := runWith(t, srv, nil, "status", "--journal", journal)
-	if !regexp.MustCompile(`(?m)^letter\.pdf +staging +` + first.ID + ` +valid +.*\nletter\.pdf +staging +- +failed `).MatchString(status.stdout) {
+	if !regexp.MustCompile(`(?m)^letter\.pdf +staging +` + first.ID + ` +validating +.*\nletter\.pdf +staging +- +failed `).MatchString(status.stdout) {
 		t.Errorf("journal after the failed copy:\n%s", status.stdout)
 	}
 	r = runWith(t, srv, nil, args...)

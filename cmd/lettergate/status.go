@@ -85,12 +85,17 @@ type letterJournal struct {
 // environment or organisation than cfg's: that Pingen would answer 404,
 // which would say nothing about where the letter is.
 func openLetterJournal(e *env, path, id string, cfg pingen.Config) (*letterJournal, error) {
-	j, _, err := openJournal(e, path, false)
-	if err != nil && path == "" {
-		return &letterJournal{}, nil // no default journal here: nothing to bring up to date
+	if path == "" {
+		if _, err := pingen.DefaultJournalPath(e.getenv); err != nil {
+			return &letterJournal{}, nil // no default journal here: nothing to bring up to date
+		}
 	}
-	if err != nil || j == nil {
-		return &letterJournal{}, err
+	j, _, err := openJournal(e, path, false)
+	if err != nil {
+		return nil, err
+	}
+	if j == nil {
+		return &letterJournal{}, nil // none yet
 	}
 	lj := &letterJournal{j: j}
 	if lj.entry, lj.found, err = j.EntryByLetter(id); err == nil && lj.found {
@@ -112,6 +117,7 @@ func (lj *letterJournal) record(id string, s pingen.Status) error {
 	return lj.j.SetStatus(id, s, time.Now())
 }
 
+// Close closes the journal, if there is one.
 func (lj *letterJournal) Close() {
 	if lj.j != nil {
 		lj.j.Close()
