@@ -5,7 +5,7 @@ GO      ?= go
 BIN     := bin/lettergate
 FUZZTIME ?= 5s
 
-.PHONY: all build demo test lint fuzz fixtures golden clean
+.PHONY: all build demo test lint fuzz fixtures golden bench clean
 
 all: build
 
@@ -47,5 +47,12 @@ fixtures:
 golden:
 	$(GO) test ./... -update
 
+# Generates a corpus with the renderer, checks it with lettergate and, when
+# installed, with Poppler and Ghostscript, and writes BENCHMARKS.md. Also
+# runs the Go benchmarks of the zone engine.
+bench: build
+	bash bench/run.sh
+	$(GO) test ./preflight -run '^$$' -bench 'BenchmarkZones' -benchtime 20x
+
 clean:
-	rm -rf bin
+	rm -rf bin bench/corpus

@@ -13,7 +13,7 @@ import (
 	"github.com/lettergate/lettergate/preflight/pdfdoc"
 )
 
-func checked(t *testing.T, path string) ([]byte, *preflight.Report) {
+func checked(t testing.TB, path string) ([]byte, *preflight.Report) {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
