@@ -24,8 +24,11 @@ import (
 type Options struct {
 	Profile *rules.Profile // nil: the built-in "pingen"
 	Window  string         // "": the profile's default window
-	Country string         // destination, ISO 3166-1 alpha-2; "": the profile's domestic country
-	Limits  pdfdoc.Limits  // zero fields: pdfdoc.DefaultLimits
+	// Country is the destination, ISO 3166-1 alpha-2. "" means: the
+	// country the address on page 1 names, else the profile's domestic
+	// country.
+	Country string
+	Limits  pdfdoc.Limits // zero fields: pdfdoc.DefaultLimits
 	// MaxReadBytes bounds how much of a file is loaded into memory; a
 	// larger file is only measured. Zero means 256 MB.
 	MaxReadBytes int64
@@ -36,6 +39,12 @@ const defaultMaxReadBytes = 256 << 20
 type checkState struct {
 	findings []ordered
 	pixels   pixelState // shared by the rules that look at pixels
+	// country is the destination as known so far: the one in the options,
+	// else the profile's domestic one until the address rules read the
+	// one the letter names. forced is set when the options gave it.
+	country string
+	forced  bool
+	address addressState // page 1's recipient, read once
 }
 
 type ordered struct {
@@ -67,9 +76,7 @@ func (o Options) resolve() (Options, rules.Window, error) {
 		return o, w, err
 	}
 	o.Country = strings.ToUpper(strings.TrimSpace(o.Country))
-	if o.Country == "" {
-		o.Country = o.Profile.DomesticCountry
-	} else if len(o.Country) != 2 || strings.Trim(o.Country, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
+	if o.Country != "" && (len(o.Country) != 2 || strings.Trim(o.Country, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "") {
 		return o, w, fmt.Errorf("country %q: want an ISO 3166-1 alpha-2 code such as CH or DE", o.Country)
 	}
 	if o.MaxReadBytes <= 0 {
@@ -139,6 +146,10 @@ func Check(ctx context.Context, name string, data []byte, opts Options) (*Report
 
 func checkParsed(ctx context.Context, name string, size int64, sha string, doc *pdfdoc.Document, openErr *pdfdoc.OpenError, o Options) (*Report, error) {
 	w, _ := o.Profile.Window(o.Window)
+	st := &checkState{country: o.Country, forced: o.Country != ""}
+	if !st.forced {
+		st.country = o.Profile.DomesticCountry
+	}
 	rep := &Report{
 		Schema:  Schema,
 		File:    name,
@@ -146,15 +157,14 @@ func checkParsed(ctx context.Context, name string, size int64, sha string, doc *
 		Bytes:   size,
 		Profile: o.Profile.Name,
 		Window:  o.Window,
-		Country: o.Country,
+		Country: st.country,
 	}
 	if doc != nil {
 		rep.Pages = doc.PageCount
 	}
-	st := &checkState{}
 	base := Pass{
 		Ctx: ctx, File: name, Size: size, Doc: doc, OpenErr: openErr,
-		Profile: o.Profile, WindowName: o.Window, Window: w, Country: o.Country,
+		Profile: o.Profile, WindowName: o.Window, Window: w,
 		check: st,
 	}
 	hasError := func() bool {
@@ -166,13 +176,16 @@ func checkParsed(ctx context.Context, name string, size int64, sha string, doc *
 		return false
 	}
 	defer st.pixels.close()
-	// Whether the pixel rules run is decided once, on the structural
-	// findings: an error from one pixel rule must not skip the others.
+	// Whether the pixel rules run is decided once, on the findings of the
+	// structural rules before them: an error from one pixel rule must not
+	// skip the others, nor may one from pages.count, which runs after the
+	// address rules so that it knows the destination. A file without
+	// pages has no pixels to look at.
 	pixelsGate := -1 // -1 undecided, 0 skip, 1 run
 	for i, r := range Rules() {
 		if r.Pixels && pixelsGate < 0 {
 			pixelsGate = 1
-			if doc == nil || hasError() {
+			if doc == nil || doc.PageCount == 0 || hasError() {
 				pixelsGate = 0
 			}
 		}
@@ -182,6 +195,7 @@ func checkParsed(ctx context.Context, name string, size int64, sha string, doc *
 		}
 		pass := base
 		pass.rule = r
+		pass.Country = st.country
 		pass.report = func(f Finding) { st.findings = append(st.findings, ordered{f, i}) }
 		if err := runRule(r, &pass); err != nil {
 			if ctx.Err() != nil {
@@ -204,7 +218,8 @@ func checkParsed(ctx context.Context, name string, size int64, sha string, doc *
 	for _, f := range st.findings {
 		rep.Findings = append(rep.Findings, f.f)
 	}
-	rep.Country = base.Country
+	rep.Country = st.country
+	rep.Address = st.address.report()
 	rep.OK = !hasError()
 	return rep, nil
 }

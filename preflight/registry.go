@@ -1,13 +1,14 @@
 package preflight
 
 // Rules returns every rule, in the order they run and findings are listed:
-// first the structural rules, then the ones that look at what prints.
+// first the structural rules, then the ones that look at what prints, and
+// last pages.count, whose limit depends on the destination the address
+// rules read.
 func Rules() []*Rule {
 	return []*Rule{
 		Unreadable,
 		Encrypted,
 		FileSize,
-		PageCount,
 		PageFormat,
 		UnembeddedFonts,
 		Interactive,
@@ -15,6 +16,13 @@ func Rules() []*Rule {
 		ZoneCorner,
 		ZoneReserved,
 		ZoneBlank,
+		AddressMissing,
+		AddressOutside,
+		AddressLines,
+		AddressCountry,
+		AddressPostcode,
+		AddressFont,
+		PageCount,
 	}
 }
 

@@ -36,7 +36,8 @@ type Pass struct {
 	WindowName string
 	Window     rules.Window
 	// Country is the destination (ISO 3166-1 alpha-2): the one given in
-	// the options, else the profile's domestic country.
+	// the options, else the one the address on page 1 names (for the
+	// rules after the address rules), else the profile's domestic country.
 	Country string
 
 	rule   *Rule

@@ -85,7 +85,8 @@ page clear (pingen-fr: 20 x 20 mm at the top right).`,
 The block around the envelope window (postage area above the address, and a
 2 mm margin beside and below it) must be white apart from the recipient
 address in the address area. Ink inside the address area is judged by the
-address rules.`,
+address rules, and so is the recipient address's own ink where it reaches
+out of the area into the block: it is reported once, as address.outside.`,
 	}
 	ZoneBlank = &Rule{
 		ID: rules.ZoneBlank, Severity: Error, Pixels: true, Run: reportZones(rules.ZoneBlank),
@@ -113,7 +114,9 @@ func reportZones(id string) func(*Pass) error {
 	}
 }
 
-// zoneFindings checks every zone of every page once per check.
+// zoneFindings checks every zone of every page once per check. The
+// recipient address is read first: its ink beyond the address area is
+// reported by address.outside, so the reserved block leaves it out.
 func (p *Pass) zoneFindings() ([]Finding, error) {
 	s := &p.check.pixels
 	if !s.zonesDone {
@@ -122,17 +125,22 @@ func (p *Pass) zoneFindings() ([]Finding, error) {
 		if err != nil {
 			s.zonesErr = err
 		} else {
-			s.zones, s.zonesErr = checkZones(p.Ctx, r, p.Profile, p.Window)
+			// An address that cannot be read excludes nothing; the
+			// address rules report why.
+			a, _ := p.recipient()
+			s.zones, s.zonesErr = checkZones(p.Ctx, r, p.Profile, p.Window, a.glyphBoxes())
 		}
 	}
 	return s.zones, s.zonesErr
 }
 
-// checkZones checks the zones of every page of r.
-func checkZones(ctx context.Context, r *pdfdoc.Raster, prof *rules.Profile, win rules.Window) ([]Finding, error) {
+// checkZones checks the zones of every page of r. keep are the boxes of
+// the recipient address's glyphs on page 1, whose ink the reserved block
+// leaves to the address rules.
+func checkZones(ctx context.Context, r *pdfdoc.Raster, prof *rules.Profile, win rules.Window, keep []rules.Rect) ([]Finding, error) {
 	var out []Finding
 	for n := 1; n <= r.PageCount(); n++ {
-		fs, err := checkPageZones(ctx, r, prof, win, n)
+		fs, err := checkPageZones(ctx, r, prof, win, n, keep)
 		var ke *pdfdoc.KilledError
 		if err != nil && ctx.Err() == nil && (errors.As(err, &ke) || errors.Is(err, context.DeadlineExceeded)) {
 			// The page is given up, not the file: say so and go on.
@@ -150,14 +158,14 @@ func checkZones(ctx context.Context, r *pdfdoc.Raster, prof *rules.Profile, win 
 }
 
 // checkPageZones checks the zones of page n under the page time limit.
-func checkPageZones(ctx context.Context, r *pdfdoc.Raster, prof *rules.Profile, win rules.Window, n int) ([]Finding, error) {
+func checkPageZones(ctx context.Context, r *pdfdoc.Raster, prof *rules.Profile, win rules.Window, n int, keep []rules.Rect) ([]Finding, error) {
 	ctx, cancel := context.WithTimeout(ctx, zonePageTimeout)
 	defer cancel()
 	g, err := r.Geometry(ctx, n)
 	if err != nil {
 		return nil, err
 	}
-	zones := pageZones(prof, win, n, g)
+	zones := pageZones(prof, win, n, g, keep)
 	if len(zones) == 0 {
 		return nil, nil
 	}
@@ -189,8 +197,9 @@ type zone struct {
 	rule, id string
 	parts    []rules.Rect // the zone: disjoint rectangles
 	// allowed is the printable area next to the zone (the page outside
-	// it), each rectangle widened by edgeTolerance: a pixel that meets it
-	// does not count.
+	// it), and for the reserved block the recipient's glyph boxes, each
+	// rectangle widened by edgeTolerance: a pixel that meets it does not
+	// count.
 	allowed []rules.Rect
 	page    rules.Rect
 	// edges is set for a zone of bands along the page edges: a finding says
@@ -206,8 +215,10 @@ type zone struct {
 }
 
 // pageZones returns the zones that apply to page n with geometry g: the
-// profile's zones for the page, then on page 1 the reserved block.
-func pageZones(prof *rules.Profile, win rules.Window, n int, g pdfdoc.Geometry) []*zone {
+// profile's zones for the page, then on page 1 the reserved block. In the
+// reserved block, the ink of the glyph boxes in keep (the recipient
+// address) does not count: address.outside reports it.
+func pageZones(prof *rules.Profile, win rules.Window, n int, g pdfdoc.Geometry, keep []rules.Rect) []*zone {
 	w, h := g.SizeMM()
 	page := rules.Rect{W: w, H: h}
 	var out []*zone
@@ -237,7 +248,11 @@ func pageZones(prof *rules.Profile, win rules.Window, n int, g pdfdoc.Geometry) 
 		if len(z.parts) == 0 {
 			continue
 		}
-		z.allowed = widen(complement(page, z.parts), edgeTolerance)
+		free := complement(page, z.parts)
+		if z.rule == rules.ZoneReserved {
+			free = append(free, keep...)
+		}
+		z.allowed = widen(free, edgeTolerance)
 		kept = append(kept, z)
 	}
 	return kept

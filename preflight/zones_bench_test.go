@@ -66,7 +66,7 @@ func TestPlainLetterRendersNothing(t *testing.T) {
 			ctx := context.Background()
 			g, _ := r.Geometry(ctx, n)
 			prof, win := pingen(t)
-			inks, err := scanZones(ctx, r, n, g, pageZones(prof, win, n, g), true)
+			inks, err := scanZones(ctx, r, n, g, pageZones(prof, win, n, g, nil), true)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -120,7 +120,7 @@ func BenchmarkZones(b *testing.B) {
 						b.Fatal(err)
 					}
 					open += time.Since(t0)
-					if _, err := checkZones(ctx, r, prof, win); err != nil {
+					if _, err := checkZones(ctx, r, prof, win, nil); err != nil {
 						b.Fatal(err)
 					}
 					pages += r.PageCount()

@@ -104,7 +104,7 @@ func inkByZone(t testing.TB, r *pdfdoc.Raster, n int, filter bool) map[string]in
 	if err != nil {
 		t.Fatal(err)
 	}
-	inks, err := scanZones(ctx, r, n, g, pageZones(prof, win, n, g), filter)
+	inks, err := scanZones(ctx, r, n, g, pageZones(prof, win, n, g, nil), filter)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +193,7 @@ func reservedInk(t testing.TB, r *pdfdoc.Raster, n int) bool {
 	prof, win := pingen(t)
 	ctx := context.Background()
 	g, _ := r.Geometry(ctx, n)
-	zs := pageZones(prof, win, 1, g)
+	zs := pageZones(prof, win, 1, g, nil)
 	inks, err := scanZones(ctx, r, n, g, zs, true)
 	if err != nil {
 		t.Fatal(err)
@@ -277,7 +277,7 @@ func TestFilterAgreesWithRender(t *testing.T) {
 			prof, win := pingen(t)
 			ctx := context.Background()
 			g, _ := r.Geometry(ctx, n)
-			zs := pageZones(prof, win, n, g)
+			zs := pageZones(prof, win, n, g, nil)
 			filtered, err := scanZones(ctx, r, n, g, zs, true)
 			if err != nil {
 				t.Fatal(err)
@@ -409,8 +409,8 @@ func randomPage(rng *rand.Rand) zpage {
 func TestPageZones(t *testing.T) {
 	prof, win := pingen(t)
 	g := pdfdoc.Geometry{CropBox: pdfdoc.Box{URX: 595.2756, URY: 841.8898}}
-	z1 := pageZones(prof, win, 1, g)
-	z2 := pageZones(prof, win, 2, g)
+	z1 := pageZones(prof, win, 1, g, nil)
+	z2 := pageZones(prof, win, 2, g, nil)
 	ids := func(zs []*zone) (out []string) {
 		for _, z := range zs {
 			out = append(out, z.rule+"/"+z.id)
@@ -446,7 +446,7 @@ func TestPageZones(t *testing.T) {
 func TestZoneMessages(t *testing.T) {
 	prof, win := pingen(t)
 	g := pdfdoc.Geometry{CropBox: pdfdoc.Box{URX: 595.2756, URY: 841.8898}}
-	zs := pageZones(prof, win, 1, g)
+	zs := pageZones(prof, win, 1, g, nil)
 	border, corner := zs[0], zs[1]
 	footer := placedObject{obj: pdfdoc.Object{Kind: pdfdoc.KindText, Text: "Muster AG", Font: "Helvetica", SizePt: 8, Filled: true, Fill: [4]uint8{0, 0, 0, 255}},
 		box: rules.Rect{X: 25, Y: 291, W: 60, H: 2.9}}
@@ -530,7 +530,7 @@ func TestPageTimeout(t *testing.T) {
 	zonePageTimeout = time.Millisecond
 	defer func() { zonePageTimeout = old }()
 	prof, win := pingen(t)
-	fs, err := checkZones(context.Background(), r, prof, win)
+	fs, err := checkZones(context.Background(), r, prof, win, nil)
 	zonePageTimeout = old
 	if err != nil {
 		t.Fatal(err)
@@ -539,7 +539,7 @@ func TestPageTimeout(t *testing.T) {
 		t.Fatalf("findings = %+v", fs)
 	}
 	// Page 2 is checked again with the normal limit.
-	fs2, err := checkPageZones(context.Background(), r, prof, win, 2)
+	fs2, err := checkPageZones(context.Background(), r, prof, win, 2, nil)
 	if err != nil || len(fs2) != 1 || fs2[0].Rule != rules.ZoneBorder || fs2[0].Message != "a shape reaches 2.1 mm into the 5 mm bottom border" {
 		t.Fatalf("page 2: %+v, %v", fs2, err)
 	}
@@ -565,7 +565,7 @@ address: {min_lines: 3, max_lines: 6, font_pt: [8, 12]}
 	}
 	logo := zrect(160, 15, 180, 25)
 	r := openZoneRaster(t, zonePDF(zpage{content: logo}, zpage{content: logo}))
-	fs, err := checkZones(context.Background(), r, prof, prof.Windows["left"])
+	fs, err := checkZones(context.Background(), r, prof, prof.Windows["left"], nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -574,7 +574,7 @@ address: {min_lines: 3, max_lines: 6, font_pt: [8, 12]}
 		t.Fatalf("findings = %+v", fs)
 	}
 	g := pdfdoc.Geometry{CropBox: pdfdoc.Box{URX: 595.2756, URY: 841.8898}}
-	if z := pageZones(prof, prof.Windows["left"], 1, g); len(z) != 2 || z[0].what != "the 20 x 20 mm corner zone at the top right" {
+	if z := pageZones(prof, prof.Windows["left"], 1, g, nil); len(z) != 2 || z[0].what != "the 20 x 20 mm corner zone at the top right" {
 		t.Errorf("corner named %q", z[0].what)
 	}
 }

@@ -57,7 +57,9 @@ func (b Block) Texts() []string {
 //
 // Glyphs are grouped into lines by the vertical overlap of their boxes, so
 // that superscripts, mixed sizes and descenders stay on their line whatever
-// order the producer wrote them in, and lines are cut where a horizontal gap
+// order the producer wrote them in (pieces of a line that a line of another
+// column, set a little higher, pulled apart are joined again by their
+// baselines), and lines are cut where a horizontal gap
 // is wider than 2.5 times the font size, so that a date or a franking mark
 // beside the address is not read as part of it. Words are split where the
 // input has a space (a drawn one where it is drawn, a generated one between
@@ -82,7 +84,7 @@ func Find(glyphs []Glyph, w rules.Window) Block {
 	// a line crossing a side of the area is seen to its end.
 	ink, sp := prepare(glyphs, reserved.Y-stripMargin, reserved.Y1()+stripMargin)
 	var box bounds
-	for _, l := range pick(segments(bands(ink)), area, reserved) {
+	for _, l := range pick(joinSplitLines(segments(bands(ink))), area, reserved) {
 		line := l.build(sp)
 		b.Lines = append(b.Lines, line)
 		box.add(l.box)

@@ -112,5 +112,8 @@ func (m Move) String() string {
 	return strings.Join(parts, "; ")
 }
 
-// ceil1 rounds v up to 0.1, forgiving float noise: 2.0000001 is 2.0.
-func ceil1(v float64) float64 { return math.Ceil(v*10-1e-6) / 10 }
+// ceil1 rounds v up to 0.1, forgiving what PDF coordinates do not resolve:
+// producers write positions to 0.01 pt (0.0035 mm) and engines compute in
+// single precision, so 2.0006 is 2.0. What it forgives (0.002 mm) is far
+// under the tolerance, so moving by the rounded distance still fixes it.
+func ceil1(v float64) float64 { return math.Ceil(v*10-0.02) / 10 }

@@ -120,6 +120,43 @@ func TestFindLigatures(t *testing.T) {
 	}
 }
 
+func TestFindSplitLigatures(t *testing.T) {
+	// PDFium maps a ligature glyph through ToUnicode to its letters, each
+	// with the ligature's box, one after the other (GOV.UK Notify's
+	// address_with_unusual_coordinates.pdf: "maﬀs", "deﬁed").
+	split := func(line string, lig rune, letters string) []Glyph {
+		gs, _ := set(line, 25, 64, style{})
+		var out []Glyph
+		for _, g := range gs {
+			if g.Rune != lig {
+				out = append(out, g)
+				continue
+			}
+			for _, r := range letters {
+				c := g
+				c.Rune = r
+				out = append(out, c)
+			}
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		line    string
+		lig     rune
+		letters string
+		want    string
+	}{
+		{"quick maﬀs", 'ﬀ', "ff", "quick maffs"},
+		{"deﬁed", 'ﬁ', "fi", "defied"},
+		{"Oﬃce", 'ﬃ', "ffi", "Office"},
+		{"Muﬄer", 'ﬄ', "ffl", "Muffler"},
+	} {
+		if got := texts(t, split(tc.line, tc.lig, tc.letters)); !reflect.DeepEqual(got, []string{tc.want}) {
+			t.Errorf("%s: got %q, want %q", tc.line, got, tc.want)
+		}
+	}
+}
+
 func TestFindUnicodeSpacesAndSoftHyphens(t *testing.T) {
 	gs := page([]string{"Herr\u00a0Hans\u2009Muster", "Muster\u00adstrasse 12", "8002\u202fZürich"}, 25, 64, 4.4, style{})
 	want := []string{"Herr Hans Muster", "Musterstrasse 12", "8002 Zürich"}
@@ -420,5 +457,23 @@ func TestFindThenParse(t *testing.T) {
 				t.Errorf("%q: %+v", lines, r)
 			}
 		}
+	}
+}
+
+func TestFindLineSplitByAnotherColumn(t *testing.T) {
+	// Reference lines in 8 pt at the left, the third 1.4 mm higher than
+	// the street line of the address in the right window beside it:
+	// banding alone gives the tall glyphs of the street line to the
+	// reference line's band and the short ones a band of their own
+	// (ReportLab's letter in testdata/producers).
+	lines := []string{"Schmidt & Partner GmbH", "Frau Dr. Eva Schmidt", "Lindenstraße 8", "10115 Berlin", "Deutschland"}
+	var gs []Glyph
+	for i, ref := range []string{"Ihr Zeichen: ES/2026-44", "Unser Zeichen: GR-8812", "Sachbearbeiterin: Nina Graf", "Telefon 030 1234567", "27. November 2026"} {
+		g, _ := set(ref, 25, 71.5+3.6*float64(i-2), style{pt: 8})
+		gs = append(gs, g...)
+	}
+	gs = append(gs, page(lines, 120.3, 64.3, 4.3, style{})...) // street line at 72.9
+	if got := Find(gs, pingenRight).Texts(); !reflect.DeepEqual(got, lines) {
+		t.Errorf("got %q, want %q", got, lines)
 	}
 }

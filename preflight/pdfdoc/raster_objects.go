@@ -514,6 +514,14 @@ func (r *Raster) Chars(ctx context.Context, n int) ([]Char, error) {
 				}
 				if s, err := inst.FPDFText_GetFontSize(&requests.FPDFText_GetFontSize{TextPage: tp, Index: i}); err == nil {
 					c.SizePt = s.FontSize
+					// GetFontSize is the size set by Tf; the character's
+					// matrix (text matrix, CTM, forms) scales it, as for
+					// text objects.
+					if m, err := inst.FPDFText_GetMatrix(&requests.FPDFText_GetMatrix{TextPage: tp, Index: i}); err == nil {
+						if k := matrixOf(m.Matrix).scale(); k > 0 {
+							c.SizePt *= k
+						}
+					}
 				}
 				if f, err := inst.FPDFText_GetFontInfo(&requests.FPDFText_GetFontInfo{TextPage: tp, Index: i}); err == nil {
 					c.Font = stripSubset(f.FontName)

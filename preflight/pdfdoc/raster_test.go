@@ -326,6 +326,25 @@ func TestChars(t *testing.T) {
 	}
 }
 
+// TestCharsScaledSize checks that a character's size is the one it shows
+// at: Tf times the text matrix and the CTM, as producers that set 1 pt
+// text and scale it with Tm write (GOV.UK Notify's letters).
+func TestCharsScaledSize(t *testing.T) {
+	for _, content := range []string{
+		"BT /F1 1 Tf 10 0 0 10 100 700 Tm (Hi) Tj ET",
+		"q 2 0 0 2 0 0 cm BT /F1 5 Tf 50 350 Td (Hi) Tj ET Q",
+	} {
+		r := openTest(t, testPDF(testPage{content: content}))
+		cs, err := r.Chars(context.Background(), 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cs) == 0 || math.Abs(cs[0].SizePt-10) > 0.01 {
+			t.Errorf("%s: chars %+v, want size 10", content, cs)
+		}
+	}
+}
+
 // TestWatchdog stops a render that runs past the call limit, then checks
 // that the Raster goes on with a new instance and that the pool is whole
 // again. In Fast mode the render is abandoned and its instance destroyed
