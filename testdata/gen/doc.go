@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,9 +23,14 @@ var fixedDate = time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 
 // letterSpec describes a plain letter drawn with fpdf.
 type letterSpec struct {
-	orientation, size string // fpdf's: "P"/"L", "A4"/"Letter"
+	orientation, size string        // fpdf's: "P"/"L", "A4"/"Letter"
+	custom            fpdf.SizeType // a page size in mm instead of size
 	pages             int
 	coreFont          bool // Helvetica, not embedded, instead of the Go font
+	// turned draws the letter turned a quarter counter-clockwise on A4
+	// landscape media, so that it reads upright once the page carries
+	// /Rotate 90.
+	turned bool
 }
 
 // letter draws a Swiss business letter laid out for Pingen's left window:
@@ -31,7 +38,11 @@ type letterSpec struct {
 // (22/60, 85.5 x 25.5), body from 100 mm, footer at 283 mm, nothing within
 // 15 mm of any edge.
 func letter(s letterSpec) ([]byte, error) {
-	pdf := fpdf.New(s.orientation, "mm", s.size, "")
+	init := &fpdf.InitType{OrientationStr: s.orientation, UnitStr: "mm", SizeStr: s.size}
+	if s.custom.Wd > 0 {
+		init.Size = s.custom
+	}
+	pdf := fpdf.NewCustom(init)
 	pdf.SetCatalogSort(true)
 	pdf.SetCreationDate(fixedDate)
 	pdf.SetModificationDate(fixedDate)
@@ -56,8 +67,19 @@ func letter(s letterSpec) ([]byte, error) {
 			pdf.Text(x, y, strings.NewReplacer("ü", "ue", "ö", "oe", "ä", "ae", "Ü", "Ue").Replace(text))
 		}
 	}
+	if s.turned {
+		// A point shown at x, y mm lies at fpdf's (y, 210 - x) on the
+		// landscape media: a quarter turn about (0, 210) of the point
+		// drawn 210 mm lower.
+		draw := txt
+		txt = func(x, y float64, size float64, style, text string) { draw(x, y+210, size, style, text) }
+	}
 	for p := 1; p <= s.pages; p++ {
 		pdf.AddPage()
+		if s.turned {
+			pdf.TransformBegin()
+			pdf.TransformRotate(90, 0, 210)
+		}
 		if p == 1 {
 			txt(130, 22, 12, "B", "Muster AG")
 			txt(130, 27, 9, "", "Bahnhofstrasse 1")
@@ -86,6 +108,9 @@ func letter(s letterSpec) ([]byte, error) {
 			txt(25, 45, 10, "", fmt.Sprintf("Seite %d: Anhang zur Bestellung.", p))
 		}
 		txt(25, 283, 8, "", fmt.Sprintf("Muster AG · Bahnhofstrasse 1 · 8001 Zürich · Seite %d/%d", p, s.pages))
+		if s.turned {
+			pdf.TransformEnd()
+		}
 	}
 	var b bytes.Buffer
 	if err := pdf.Output(&b); err != nil {
@@ -118,23 +143,35 @@ func writeDocSet(dir string) error {
 
 	font := "<< /Font << /F1 5 0 R >> >>"
 	helvetica := "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
-	// Landscape media turned 90 degrees clockwise shows portrait. The text
-	// is drawn turned the other way, so it reads upright on screen.
-	// The square shows at about x 100, y 150 mm, clear of every zone.
-	files["landscape_rotate90.pdf"] = onePage("[0 0 841.89 595.276]", "<< >>", "/Rotate 90",
-		"0 0 1 rg 425 283 30 30 re f")
+
+	// Landscape media turned 90 degrees clockwise shows portrait; the
+	// letter is drawn turned the other way, so it reads upright.
+	turned, err := letter(letterSpec{orientation: "L", size: "A4", pages: 1, turned: true})
+	if err != nil {
+		return err
+	}
+	if files["landscape_rotate90.pdf"], err = rotate(turned, 90); err != nil {
+		return err
+	}
+	one, err := letter(letterSpec{orientation: "P", size: "A4", pages: 1})
+	if err != nil {
+		return err
+	}
 	// Portrait media turned 90 degrees shows landscape: not A4 portrait.
-	files["portrait_rotate90.pdf"] = onePage(a4Box, "<< >>", "/Rotate 90", "0 0 1 rg 100 100 50 50 re f")
+	if files["portrait_rotate90.pdf"], err = rotate(one, 90); err != nil {
+		return err
+	}
 	// 595 x 842 pt is how many programs round A4 (209.9 x 297.0 mm).
-	files["a4_595x842.pdf"] = onePage("[0 0 595 842]", "<< >>", "", "0 0 1 rg 100 100 50 50 re f")
-	// An interactive form: one text field with its widget on page 1.
-	files["form_field.pdf"] = rawPDF(
-		"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [5 0 R] /DA (/Helv 0 Tf 0 g) >> >>",
-		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		"<< /Type /Page /Parent 2 0 R /MediaBox "+a4Box+" /Resources << >> /Contents 4 0 R /Annots [5 0 R] >>",
-		stream("", "0 0 1 rg 100 100 50 50 re f"),
-		"<< /Type /Annot /Subtype /Widget /FT /Tx /T (name) /V (Hans) /Rect [70 500 270 520] /F 4 /P 3 0 R >>",
-	)
+	pt := 72 / 25.4
+	if files["a4_595x842.pdf"], err = letter(letterSpec{orientation: "P", custom: fpdf.SizeType{Wd: 595 / pt, Ht: 842 / pt}, pages: 1}); err != nil {
+		return err
+	}
+	// An interactive form: one text field with its widget on page 1 of a
+	// good letter, added as an incremental update, the way PDF editors
+	// add fields.
+	if files["form_field.pdf"], err = addFormField(one); err != nil {
+		return err
+	}
 	files["no_pages.pdf"] = rawPDF("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [] /Count 0 >>")
 	files["not_a_pdf.pdf"] = []byte("Dear customer,\nthis is a text file with a .pdf name.\n")
 	files["truncated.pdf"] = good[:len(good)*6/10]
@@ -158,3 +195,56 @@ func writeDocSet(dir string) error {
 }
 
 func init() { api.DisableConfigDir() }
+
+// rotate sets /Rotate on every page, as a viewer's "rotate and save" does.
+func rotate(pdf []byte, deg int) ([]byte, error) {
+	var out bytes.Buffer
+	if err := api.Rotate(bytes.NewReader(pdf), &out, deg, nil, model.NewDefaultConfiguration()); err != nil {
+		return nil, fmt.Errorf("rotate: %w", err)
+	}
+	return out.Bytes(), nil
+}
+
+// addFormField appends an incremental update to an fpdf file: a text field
+// whose widget sits in the body of page 1, listed in a new AcroForm.
+func addFormField(pdf []byte) ([]byte, error) {
+	objRe := regexp.MustCompile(`(?s)(\d+) 0 obj\s*(<<.*?>>)\s*endobj`)
+	var pageNr, catNr, maxNr int
+	var pageDict, catDict string
+	for _, m := range objRe.FindAllSubmatch(pdf, -1) {
+		nr, _ := strconv.Atoi(string(m[1]))
+		maxNr = max(maxNr, nr)
+		d := string(m[2])
+		switch {
+		case pageNr == 0 && regexp.MustCompile(`/Type\s*/Page\b`).MatchString(d):
+			pageNr, pageDict = nr, d
+		case regexp.MustCompile(`/Type\s*/Catalog\b`).MatchString(d):
+			catNr, catDict = nr, d
+		}
+	}
+	prev := regexp.MustCompile(`startxref\s+(\d+)\s+%%EOF\s*$`).FindSubmatch(pdf)
+	if pageNr == 0 || catNr == 0 || prev == nil {
+		return nil, fmt.Errorf("add form field: page, catalog or startxref not found")
+	}
+	field := maxNr + 1
+	objs := map[int]string{
+		pageNr: strings.TrimSuffix(pageDict, ">>") + fmt.Sprintf(" /Annots [%d 0 R]>>", field),
+		catNr:  strings.TrimSuffix(catDict, ">>") + fmt.Sprintf(" /AcroForm << /Fields [%d 0 R] /DA (/Helv 0 Tf 0 g) >>>>", field),
+		// 120-180 mm across, 200-208 mm down: in the body, clear of every zone.
+		field: fmt.Sprintf("<< /Type /Annot /Subtype /Widget /FT /Tx /T (name) /V (Hans) /Rect [340.16 252.28 510.24 274.96] /F 4 /P %d 0 R >>", pageNr),
+	}
+	var b bytes.Buffer
+	b.Write(pdf)
+	offsets := map[int]int{}
+	for _, nr := range []int{pageNr, catNr, field} {
+		offsets[nr] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", nr, objs[nr])
+	}
+	xref := b.Len()
+	b.WriteString("xref\n")
+	for _, nr := range []int{pageNr, catNr, field} {
+		fmt.Fprintf(&b, "%d 1\n%010d 00000 n \n", nr, offsets[nr])
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root %d 0 R /Prev %s >>\nstartxref\n%d\n%%%%EOF\n", field+1, catNr, prev[1], xref)
+	return b.Bytes(), nil
+}
