@@ -446,7 +446,7 @@ func describeRect(g *inkGroup, z *zone, zones []*zone, what string, kind pdfdoc.
 	}
 	msg = fmt.Sprintf("%s prints in %s", what, zoneName)
 	if z.win != nil {
-		msg += ", where only the recipient address may print, inside the address area"
+		msg += ", which must stay blank: only the recipient address may print there, inside the address area"
 	}
 	if len(g.objs) == 0 {
 		return msg, ""
@@ -530,9 +530,9 @@ func intoAddressArea(g *inkGroup, addr rules.Rect) string {
 func reservedPartName(g *inkGroup, z *zone) string {
 	addr := z.win.Address
 	if g.ink.Y1() <= addr.Y+1e-6 {
-		return fmt.Sprintf("the postage area above the address window (x %s, y %s mm)", span(z.block.X, z.block.X1()), span(z.block.Y, addr.Y))
+		return "the postage area above the address area"
 	}
-	return fmt.Sprintf("the reserved block around the address area (x %s, y %s mm)", span(z.block.X, z.block.X1()), span(z.block.Y, z.block.Y1()))
+	return "the reserved block around the address area"
 }
 
 // fits reports whether the group's objects, moved by (dx, dy) mm, stay on

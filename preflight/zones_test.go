@@ -488,7 +488,7 @@ func TestZoneMessages(t *testing.T) {
 			"text reaches out of the address area into the reserved block around it, which must stay white",
 			"move it right by at least 1.9 mm, into the address area (x 22.0–107.5, y 60.0–85.5 mm)"},
 		{"postage area", res, &inkGroup{ink: rules.Rect{X: 24.1, Y: 47.2, W: 39, H: 2.6}, parts: map[int]rules.Rect{0: {X: 24.1, Y: 47.2, W: 39, H: 2.6}}}, stamp,
-			"text prints in the postage area above the address window (x 20.0–109.5, y 40.0–60.0 mm), where only the recipient address may print, inside the address area",
+			"text prints in the postage area above the address area, which must stay blank: only the recipient address may print there, inside the address area",
 			"move it up by at least 9.8 mm"},
 	}...)
 	for _, tt := range tests {
