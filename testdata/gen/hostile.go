@@ -42,9 +42,9 @@ func writeHostileSet(dir string) error {
 	}
 	files["million_operators.pdf"] = onePageStream(a4Box, "<< >>", "", flateStream("", []byte(ops.String())))
 
-	// Forms fanning out: each of 9 levels draws the next ten times, a
-	// billion draws from a file of 2 kB, every form only one level deep
-	// from its parent.
+	// Forms fanning out: each of 8 levels draws the next ten times, a
+	// hundred million draws of the last from a file of 3 kB, while no form
+	// is nested deeper than the depth limit.
 	objs = objs[:0]
 	objs = append(objs,
 		"<< /Type /Catalog /Pages 2 0 R >>",
