@@ -55,10 +55,11 @@ golden:
 
 # Generates a corpus with the renderer, checks it with lettergate and, when
 # installed, with Poppler and Ghostscript, and writes BENCHMARKS.md. Also
-# runs the Go benchmarks of the zone engine.
+# runs the Go benchmarks of the zone engine and of split batch files.
 bench: build
 	bash bench/run.sh
 	$(GO) test ./preflight -run '^$$' -bench 'BenchmarkZones' -benchtime 20x
+	$(GO) test ./preflight -run '^$$' -bench 'BenchmarkCheckBatch' -benchtime 2x
 
 clean:
 	rm -rf bin bench/corpus

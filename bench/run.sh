@@ -53,6 +53,7 @@ echo "== lettergate (warm: the PDFium compilation cache exists after the first r
 "$bin" check "$dir/letters/letter-RE-2026-00001.pdf" >/dev/null
 measure lg-files "$bin" check --format json --jobs "$jobs" "$dir/letters"
 measure lg-batch "$bin" check --format json --split every:2 "$dir/batch.pdf"
+measure lg-batch-address "$bin" check --format json --split address "$dir/batch.pdf"
 
 # Poppler rasterising every page at 150 dpi in grey, as GOV.UK Notify and
 # guteneo validate letters. The images go to a scratch folder and are
@@ -126,6 +127,7 @@ row() { # name label pages reference
 	echo "| tool | seconds | pages/s | peak MB | time vs lettergate | note |"
 	echo "|---|---|---|---|---|---|"
 	row lg-batch "lettergate check --split every:2" "$pages_batch" lg-batch "letters of 2 pages; page-1 rules on each letter"
+	row lg-batch-address "lettergate check --split address" "$pages_batch" lg-batch "letters found by their address"
 	$have_poppler && row poppler-batch "pdftoppm -r 150 -gray" "$pages_batch" lg-batch "in runs of 100 pages, images deleted"
 	$have_gs && row gs-batch "gs -sDEVICE=bbox" "$pages_batch" lg-batch ""
 	echo

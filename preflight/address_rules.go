@@ -2,6 +2,7 @@ package preflight
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -37,7 +38,9 @@ var (
 Pingen reads the recipient from the text in the address area of page 1. With
 nothing there, or only an image, vector shapes (text converted to outlines)
 or other ink that is not text, its address recognition has nothing to read.
-The finding says which it is.`,
+The finding says which it is. In a file split into letters (--split), each
+letter's first page is read, and the address rules judge each letter's
+address.`,
 	}
 	AddressOutside = &Rule{
 		ID: addrOutside, Severity: Error, Pixels: true, Run: runAddressOutside,
@@ -96,14 +99,17 @@ to 12 pt.`,
 	}
 )
 
-// addressState is the recipient address of page 1, read once per check.
+// addressState is the recipient address of a letter, read once per check
+// from the letter's first page.
 type addressState struct {
-	done bool
 	err  error
-	read bool // page 1 was read: the file has pages and the window an address area
+	read bool // the page was read: the file has pages and the window an address area
 
 	block address.Block
 	parse address.Result
+	// dest is the letter's destination: the one given to the check, else
+	// the one the address names, else the profile's domestic country.
+	dest string
 	// fromLetter is set when the destination is the one the address names
 	// (its country line or postcode prefix), not one given or assumed.
 	fromLetter bool
@@ -117,56 +123,101 @@ type areaInk struct {
 	obj *placedObject // the object that prints it; nil when none explains it
 }
 
-// recipient reads the address on page 1 on first use: the characters
-// PDFium finds, in millimetres of the page as displayed, grouped into the
-// address block of the window, and parsed. It sets the destination of the
-// check when the options gave none and the letter names one. The state is
-// returned even with an error.
-func (p *Pass) recipient() (*addressState, error) {
-	s := &p.check.address
-	if s.done {
+// recipient returns the address of letter l, reading it from the letter's
+// first page on first use: the characters PDFium finds near the window, in
+// millimetres of the page as displayed, grouped into the address block of
+// the window, and parsed. The address of letter 1 sets the destination of
+// the check when the options gave none and the letter names one. The state
+// is returned even with an error.
+func (p *Pass) recipient(l LetterPages) (*addressState, error) {
+	if s, ok := p.check.addresses[l.Letter]; ok {
 		return s, s.err
 	}
-	s.done = true
-	if p.Doc == nil || p.Doc.PageCount == 0 || p.Window.Address.Empty() {
-		return s, nil
+	s := &addressState{dest: p.check.defaultCountry}
+	if p.Doc != nil && p.Doc.PageCount > 0 && !p.Window.Address.Empty() {
+		r, err := p.Raster()
+		if err != nil {
+			s.err = err
+		} else {
+			ctx, cancel := context.WithTimeout(p.Ctx, zonePageTimeout)
+			s = p.readAddress(ctx, r, l.First)
+			cancel()
+		}
 	}
-	s.err = s.readPage1(p)
+	p.keepAddress(l.Letter, s)
 	return s, s.err
 }
 
-func (s *addressState) readPage1(p *Pass) error {
-	r, err := p.Raster()
-	if err != nil {
-		return err
+// keepAddress records the address of a letter.
+func (p *Pass) keepAddress(letter int, s *addressState) {
+	if p.check.addresses == nil {
+		p.check.addresses = map[int]*addressState{}
 	}
-	ctx, cancel := context.WithTimeout(p.Ctx, zonePageTimeout)
-	defer cancel()
-	g, err := r.Geometry(ctx, 1)
-	if err != nil {
-		return fmt.Errorf("reading the address on page 1: %w", err)
+	p.check.addresses[letter] = s
+	if letter == 1 && s.fromLetter {
+		p.check.country = s.dest
 	}
-	chars, err := r.Chars(ctx, 1)
+}
+
+// readAddress reads the address on page n; its error is in the state.
+func (p *Pass) readAddress(ctx context.Context, r *pdfdoc.Raster, n int) *addressState {
+	s := &addressState{dest: p.check.defaultCountry}
+	s.err = s.readPage(ctx, p, r, n)
+	return s
+}
+
+func (s *addressState) readPage(ctx context.Context, p *Pass, r *pdfdoc.Raster, n int) error {
+	g, err := r.Geometry(ctx, n)
 	if err != nil {
-		return fmt.Errorf("reading the text of page 1: %w", err)
+		return fmt.Errorf("reading the address on page %d: %w", n, err)
+	}
+	// Only the characters near the window: reading every character of a
+	// page costs several times more.
+	w, _ := g.SizeMM()
+	y0, y1 := address.Strip(p.Window)
+	chars, err := r.CharsIn(ctx, n, rules.Rect{X: 0, Y: y0, W: w, H: y1 - y0})
+	if err != nil {
+		return fmt.Errorf("reading the text of page %d: %w", n, err)
 	}
 	s.block = address.Find(glyphs(chars, g), p.Window)
 	s.read = true
 	forced := ""
 	if p.check.forced {
-		forced = p.check.country
+		forced = p.check.defaultCountry
 	}
 	s.parse = address.Parse(s.block.Texts(), address.Options{Domestic: p.Profile.DomesticCountry, Destination: forced})
 	if forced == "" && s.parse.Destination != "" && (s.parse.Country.Code != "" || s.parse.Prefix != nil) {
 		s.fromLetter = true
-		p.check.country = s.parse.Destination
+		s.dest = s.parse.Destination
 	}
 	if len(s.block.Lines) == 0 {
-		if s.empty, err = inkInArea(ctx, r, g, p.Window.Address); err != nil {
-			return fmt.Errorf("looking at the address area of page 1: %w", err)
+		if s.empty, err = inkInArea(ctx, r, g, n, p.Window.Address); err != nil {
+			return fmt.Errorf("looking at the address area of page %d: %w", n, err)
 		}
 	}
 	return nil
+}
+
+// eachAddress calls f with the address of each letter whose address could
+// be read. It goes on past a letter whose address cannot be read and
+// returns the first such error. When the letters are known only in part
+// (a split by address that stopped early), it goes through those.
+func (p *Pass) eachAddress(f func(l LetterPages, a *addressState)) error {
+	letters, first := p.Letters()
+	if first != nil {
+		letters = p.check.letters.list
+	}
+	for _, l := range letters {
+		a, err := p.recipient(l)
+		if err != nil {
+			if first == nil {
+				first = err
+			}
+			continue
+		}
+		f(l, a)
+	}
+	return first
 }
 
 // glyphs converts PDFium's characters to the address package's glyphs.
@@ -208,11 +259,12 @@ func (s *addressState) report() *Address {
 	return a
 }
 
-// inkInArea finds the ink in an address area without text, as the zones
-// find it (darker than inkLevel, more than edgeTolerance inside), and the
-// topmost object that prints it.
-func inkInArea(ctx context.Context, r *pdfdoc.Raster, g pdfdoc.Geometry, area rules.Rect) (*areaInk, error) {
-	img, err := r.RenderGray(ctx, 1, area, zoneDPI)
+// inkInArea finds the ink in an address area without text on page n, as
+// the zones find it (darker than inkLevel, more than edgeTolerance
+// inside), and the topmost object that prints it (none on a page with more
+// objects than the limit).
+func inkInArea(ctx context.Context, r *pdfdoc.Raster, g pdfdoc.Geometry, n int, area rules.Rect) (*areaInk, error) {
+	img, err := r.RenderGray(ctx, n, area, zoneDPI)
 	if err != nil {
 		return nil, err
 	}
@@ -234,7 +286,11 @@ func inkInArea(ctx context.Context, r *pdfdoc.Raster, g pdfdoc.Geometry, area ru
 	if out.box.Empty() {
 		return out, nil
 	}
-	list, err := r.Objects(ctx, 1)
+	list, err := r.Objects(ctx, n)
+	var over *pdfdoc.LimitError
+	if errors.As(err, &over) {
+		return out, nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -255,19 +311,23 @@ func inkInArea(ctx context.Context, r *pdfdoc.Raster, g pdfdoc.Geometry, area ru
 }
 
 func runAddressMissing(p *Pass) error {
-	a, err := p.recipient()
-	if err != nil || !a.read || len(a.block.Lines) > 0 {
-		return err // the other address rules leave a reading error to this one
+	// The other address rules leave a reading error to this one.
+	return p.eachAddress(func(l LetterPages, a *addressState) { checkAddressMissing(p, l.First, a) })
+}
+
+func checkAddressMissing(p *Pass, page int, a *addressState) {
+	if !a.read || len(a.block.Lines) > 0 {
+		return
 	}
 	area := p.Window.Address
 	where := fmt.Sprintf("the address area (x %s, y %s mm)", span(area.X, area.X1()), span(area.Y, area.Y1()))
 	e := a.empty
 	if e == nil || e.box.Empty() {
-		p.Report(Finding{Page: 1, Box: BoxOf(area), Message: "nothing in the address area",
+		p.Report(Finding{Page: page, Box: BoxOf(area), Message: "nothing in the address area",
 			Fix: "write the recipient address as text inside " + where})
-		return nil
+		return
 	}
-	f := Finding{Page: 1, Box: BoxOf(e.box),
+	f := Finding{Page: page, Box: BoxOf(e.box),
 		Fix: "set the recipient address as text (not an image or outlines) inside " + where}
 	what, them := "ink that is not text", "it"
 	if e.obj != nil {
@@ -291,7 +351,6 @@ func runAddressMissing(p *Pass) error {
 	}
 	f.Message = fmt.Sprintf("the address area holds %s: Pingen's address recognition cannot read %s", what, them)
 	p.Report(f)
-	return nil
 }
 
 // lineRef names an address line as the object of a finding.
@@ -300,14 +359,18 @@ func lineRef(l address.Line) *ObjectRef {
 }
 
 func runAddressOutside(p *Pass) error {
-	a, err := p.recipient()
-	if err != nil || !a.read {
-		return nil
+	p.eachAddress(func(l LetterPages, a *addressState) { checkAddressOutside(p, l.First, a) })
+	return nil
+}
+
+func checkAddressOutside(p *Pass, page int, a *addressState) {
+	if !a.read {
+		return
 	}
 	b := a.block
 	cs := b.Crossings()
 	if len(cs) == 0 {
-		return nil
+		return
 	}
 	m := b.Move()
 	fix := m.String()
@@ -366,9 +429,8 @@ func runAddressOutside(p *Pass) error {
 			msg += fmt.Sprintf("; the block is %.1f mm %s than the area", axis.over, axis.dim)
 			box = b.Box
 		}
-		p.Report(Finding{Page: 1, Box: BoxOf(box), Object: lineRef(b.Lines[worst.Line]), Message: msg, Fix: fix})
+		p.Report(Finding{Page: page, Box: BoxOf(box), Object: lineRef(b.Lines[worst.Line]), Message: msg, Fix: fix})
 	}
-	return nil
 }
 
 // lineList names the lines of crossings: "line 3", "lines 1, 2 and 3".
@@ -400,23 +462,26 @@ func numberList(one, many string, ns []int) string {
 }
 
 func runAddressLines(p *Pass) error {
-	a, err := p.recipient()
-	if err != nil || !a.read || len(a.block.Lines) == 0 {
-		return nil
+	p.eachAddress(func(l LetterPages, a *addressState) { checkAddressLines(p, l.First, a) })
+	return nil
+}
+
+func checkAddressLines(p *Pass, page int, a *addressState) {
+	if !a.read || len(a.block.Lines) == 0 {
+		return
 	}
 	n := len(a.block.Lines)
 	lim := p.Profile.Address
 	switch {
 	case lim.MaxLines > 0 && n > lim.MaxLines:
-		p.Report(Finding{Page: 1, Box: BoxOf(a.block.Box),
+		p.Report(Finding{Page: page, Box: BoxOf(a.block.Box),
 			Message: fmt.Sprintf("the address has %d lines, more than the %d the window takes", n, lim.MaxLines),
 			Fix:     fmt.Sprintf("shorten the address to at most %d lines", lim.MaxLines)})
 	case n < lim.MinLines:
-		p.Report(Finding{Page: 1, Severity: Warning, Box: BoxOf(a.block.Box),
+		p.Report(Finding{Page: page, Severity: Warning, Box: BoxOf(a.block.Box),
 			Message: fmt.Sprintf("the address has %d %s, fewer than the %d expected", n, pluralLines(n), lim.MinLines),
 			Fix:     "give the recipient's name, the street and number, and the postcode and town a line each"})
 	}
-	return nil
 }
 
 func pluralLines(n int) string {
@@ -427,12 +492,16 @@ func pluralLines(n int) string {
 }
 
 func runAddressCountry(p *Pass) error {
-	a, err := p.recipient()
-	if err != nil || !a.read || len(a.block.Lines) == 0 {
-		return nil
+	p.eachAddress(func(l LetterPages, a *addressState) { checkAddressCountry(p, l.First, a) })
+	return nil
+}
+
+func checkAddressCountry(p *Pass, page int, a *addressState) {
+	if !a.read || len(a.block.Lines) == 0 {
+		return
 	}
 	b, c := a.block, a.parse.Country
-	f := Finding{Page: 1, Box: BoxOf(b.Box)}
+	f := Finding{Page: page, Box: BoxOf(b.Box)}
 	if c.Index >= 0 {
 		l := b.Lines[c.Index]
 		f.Box, f.Object = BoxOf(l.Box), lineRef(l)
@@ -441,7 +510,7 @@ func runAddressCountry(p *Pass) error {
 	spell := func(code string) string { return countrySpelling(code, p.Profile.DomesticCountry) }
 	switch c.Status {
 	case address.CountryNamed, address.CountryOmitted:
-		return nil
+		return
 	case address.CountryMissing:
 		f.Message = fmt.Sprintf("the address has no country line, and the letter goes to %s", countryName(dest))
 		if dest == region(p.Profile.DomesticCountry) {
@@ -462,16 +531,19 @@ func runAddressCountry(p *Pass) error {
 		f.Message = fmt.Sprintf("the address names %s, but the letter is checked as mail to %s", countryName(c.Code), countryName(dest))
 		f.Fix = "correct the country line, or the destination given to the check (--country)"
 	default:
-		return nil
+		return
 	}
 	p.Report(f)
-	return nil
 }
 
 func runAddressPostcode(p *Pass) error {
-	a, err := p.recipient()
-	if err != nil || !a.read || len(a.block.Lines) == 0 {
-		return nil
+	p.eachAddress(func(l LetterPages, a *addressState) { checkAddressPostcode(p, l.First, a) })
+	return nil
+}
+
+func checkAddressPostcode(p *Pass, page int, a *addressState) {
+	if !a.read || len(a.block.Lines) == 0 {
+		return
 	}
 	res := a.parse
 	pc := res.Postcode
@@ -487,27 +559,30 @@ func runAddressPostcode(p *Pass) error {
 			// letter may be meant to go abroad.
 			fix += "; if the letter goes abroad, end the address with the country's name"
 		}
-		p.Report(Finding{Page: 1, Box: box, Object: obj,
+		p.Report(Finding{Page: page, Box: box, Object: obj,
 			Message: fmt.Sprintf("postcode line %q does not fit the format for %s", pc.Line, countryName(res.Destination)),
 			Fix:     fix})
 	}
 	if pre := res.Prefix; pre != nil && pre.Forbidden && res.Destination == pre.Code && pc.Index >= 0 {
 		box, obj := line(pc.Index)
-		p.Report(Finding{Page: 1, Box: box, Object: obj,
+		p.Report(Finding{Page: page, Box: box, Object: obj,
 			Message: fmt.Sprintf("postcode line %q has the prefix '%s', which the post of %s does not accept", pc.Line, pre.Text, countryName(pre.Code)),
 			Fix:     fmt.Sprintf("write the postcode without '%s'", pre.Text)})
 	}
-	return nil
 }
 
 func runAddressFont(p *Pass) error {
-	a, err := p.recipient()
-	if err != nil || !a.read || len(a.block.Lines) == 0 {
-		return nil
+	p.eachAddress(func(l LetterPages, a *addressState) { checkAddressFont(p, l.First, a) })
+	return nil
+}
+
+func checkAddressFont(p *Pass, page int, a *addressState) {
+	if !a.read || len(a.block.Lines) == 0 {
+		return
 	}
 	lo, hi := p.Profile.Address.FontPt[0], p.Profile.Address.FontPt[1]
 	if hi <= 0 {
-		return nil
+		return
 	}
 	const eps = 0.05 // sizes are compared as reported, to 0.1 pt
 	for _, side := range []struct {
@@ -547,11 +622,10 @@ func runAddressFont(p *Pass) error {
 		case len(ns) < len(a.block.Lines):
 			who = numberList("line", "lines", ns) + " are"
 		}
-		p.Report(Finding{Page: 1, Box: BoxOf(box), Object: lineRef(a.block.Lines[worst]),
+		p.Report(Finding{Page: page, Box: BoxOf(box), Object: lineRef(a.block.Lines[worst]),
 			Message: fmt.Sprintf("%s set in %s, %s", who, size, side.limit),
 			Fix:     fmt.Sprintf("set the address in %g to %g pt", lo, hi)})
 	}
-	return nil
 }
 
 // region returns the canonical ISO code for code ("UK" is GB).

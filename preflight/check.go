@@ -14,6 +14,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/lettergate/lettergate/preflight/pdfdoc"
 	"github.com/lettergate/lettergate/rules"
@@ -28,23 +29,45 @@ type Options struct {
 	// country the address on page 1 names, else the profile's domestic
 	// country.
 	Country string
-	Limits  pdfdoc.Limits // zero fields: pdfdoc.DefaultLimits
+	// Limits bound the work on one file; zero fields: pdfdoc.DefaultLimits.
+	// Limits.Timeout is the time for the whole check of a file.
+	Limits pdfdoc.Limits
 	// MaxReadBytes bounds how much of a file is loaded into memory; a
 	// larger file is only measured. Zero means 256 MB.
 	MaxReadBytes int64
+	// Split says how the file holds letters; the zero value checks it as
+	// one letter.
+	Split Split
 }
 
 const defaultMaxReadBytes = 256 << 20
 
+// fileContext returns the context a file is checked under, which ends at
+// its time limit; tests end it at a page of their choice instead.
+var fileContext = context.WithTimeout
+
 type checkState struct {
 	findings []ordered
 	pixels   pixelState // shared by the rules that look at pixels
-	// country is the destination as known so far: the one in the options,
-	// else the profile's domestic one until the address rules read the
-	// one the letter names. forced is set when the options gave it.
-	country string
-	forced  bool
-	address addressState // page 1's recipient, read once
+	// country is the destination of letter 1 as known so far: the one in
+	// the options, else the profile's domestic one until the address rules
+	// read the one the letter names. defaultCountry is the one of a letter
+	// whose address names none; forced is set when the options gave it.
+	country        string
+	defaultCountry string
+	forced         bool
+
+	split      Split
+	maxObjects int // Limits.MaxObjects
+	letters    letterState
+	addresses  map[int]*addressState // by letter, each read once
+	pixelsRun  bool                  // the rules that look at pixels run
+
+	// pagesDone counts the pages whose zones were checked, from page 1 on;
+	// timedOut is set when the file's time limit stopped the check.
+	pagesDone int
+	timedOut  bool
+	skipped   []string // rules that could not run, in order
 }
 
 type ordered struct {
@@ -82,6 +105,10 @@ func (o Options) resolve() (Options, rules.Window, error) {
 	if o.MaxReadBytes <= 0 {
 		o.MaxReadBytes = defaultMaxReadBytes
 	}
+	if err := o.Split.validate(); err != nil {
+		return o, w, err
+	}
+	o.Limits = o.Limits.WithDefaults()
 	return o, w, nil
 }
 
@@ -124,37 +151,47 @@ func CheckReader(ctx context.Context, name string, r io.Reader, opts Options) (*
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	size := int64(len(data)) + n
-	return checkParsed(ctx, name, size, hex.EncodeToString(h.Sum(nil)), nil,
+	return checkParsed(ctx, ctx, name, size, hex.EncodeToString(h.Sum(nil)), nil,
 		&pdfdoc.OpenError{Kind: pdfdoc.OverLimit, Limit: "MaxReadBytes", Err: fmt.Errorf("the file is %s, more than the %s lettergate reads", formatBytes(size), formatBytes(o.MaxReadBytes))}, o)
 }
 
 // Check checks the PDF in data; name is used in the report. It returns an
-// error only for bad options: everything wrong with the file is a finding.
+// error only for bad options or when ctx ends: everything wrong with the
+// file is a finding. The check of the file, from reading its structure to
+// the last page, stops at o.Limits.Timeout with a finding that says how
+// far it got.
 func Check(ctx context.Context, name string, data []byte, opts Options) (*Report, error) {
 	o, _, err := opts.resolve()
 	if err != nil {
 		return nil, err
 	}
-	doc, err := pdfdoc.Open(ctx, data, o.Limits)
+	fileCtx, cancel := fileContext(ctx, o.Limits.Timeout)
+	defer cancel()
+	doc, err := pdfdoc.Open(fileCtx, data, o.Limits)
 	var openErr *pdfdoc.OpenError
 	if err != nil && !errors.As(err, &openErr) {
 		return nil, fmt.Errorf("%s: %w", name, err) // cancelled
 	}
 	sum := sha256.Sum256(data)
-	return checkParsed(ctx, name, int64(len(data)), hex.EncodeToString(sum[:]), doc, openErr, o)
+	return checkParsed(ctx, fileCtx, name, int64(len(data)), hex.EncodeToString(sum[:]), doc, openErr, o)
 }
 
-func checkParsed(ctx context.Context, name string, size int64, sha string, doc *pdfdoc.Document, openErr *pdfdoc.OpenError, o Options) (*Report, error) {
+// checkParsed runs the rules on a file whose structure was read. ctx is
+// the caller's; the rules run under fileCtx, which ends at the file's time
+// limit.
+func checkParsed(ctx, fileCtx context.Context, name string, size int64, sha string, doc *pdfdoc.Document, openErr *pdfdoc.OpenError, o Options) (*Report, error) {
 	w, _ := o.Profile.Window(o.Window)
-	st := &checkState{country: o.Country, forced: o.Country != ""}
+	st := &checkState{country: o.Country, forced: o.Country != "", split: o.Split, maxObjects: o.Limits.MaxObjects}
 	if !st.forced {
 		st.country = o.Profile.DomesticCountry
 	}
+	st.defaultCountry = st.country
 	rep := &Report{
 		Schema:  Schema,
 		File:    name,
 		SHA256:  sha,
 		Bytes:   size,
+		Split:   o.Split.String(),
 		Profile: o.Profile.Name,
 		Window:  o.Window,
 		Country: st.country,
@@ -163,7 +200,7 @@ func checkParsed(ctx context.Context, name string, size int64, sha string, doc *
 		rep.Pages = doc.PageCount
 	}
 	base := Pass{
-		Ctx: ctx, File: name, Size: size, Doc: doc, OpenErr: openErr,
+		Ctx: fileCtx, File: name, Size: size, Doc: doc, OpenErr: openErr,
 		Profile: o.Profile, WindowName: o.Window, Window: w,
 		check: st,
 	}
@@ -188,6 +225,7 @@ func checkParsed(ctx context.Context, name string, size int64, sha string, doc *
 			if doc == nil || doc.PageCount == 0 || hasError() {
 				pixelsGate = 0
 			}
+			st.pixelsRun = pixelsGate == 1
 		}
 		if r.Pixels && pixelsGate == 0 {
 			rep.Skipped = append(rep.Skipped, r.ID)
@@ -201,6 +239,13 @@ func checkParsed(ctx context.Context, name string, size int64, sha string, doc *
 			if ctx.Err() != nil {
 				return nil, fmt.Errorf("%s: %w", name, ctx.Err())
 			}
+			if fileCtx.Err() != nil {
+				// The time limit: reported once, below, with how far the
+				// check got. The rules after this one report what they
+				// found before it.
+				st.timedOut = true
+				continue
+			}
 			// A rule that fails on a file is a finding about the file,
 			// not a reason to give up on the other rules.
 			pass.Report(Finding{Rule: "pdf.unreadable", Severity: Error,
@@ -208,6 +253,10 @@ func checkParsed(ctx context.Context, name string, size int64, sha string, doc *
 				Fix:     "export the PDF again from the program that made it"})
 		}
 	}
+	if st.timedOut {
+		st.findings = append(st.findings, ordered{timeLimitFinding(o.Limits.Timeout, st.pagesDone, rep.Pages), 0})
+	}
+	rep.Skipped = append(rep.Skipped, st.skipped...)
 	sort.SliceStable(st.findings, func(a, b int) bool {
 		fa, fb := st.findings[a], st.findings[b]
 		if fa.f.Page != fb.f.Page {
@@ -215,13 +264,86 @@ func checkParsed(ctx context.Context, name string, size int64, sha string, doc *
 		}
 		return fa.rule < fb.rule
 	})
+	// The letters: known without reading pages for a split by count; for
+	// a split by address, found by the zone rules, those of the pages
+	// checked when the check stopped early (no error then, but not all).
+	letters, lettersErr := base.Letters()
 	for _, f := range st.findings {
+		if !o.Split.IsZero() {
+			f.f.Letter = st.letterOfFinding(f.f)
+		}
 		rep.Findings = append(rep.Findings, f.f)
 	}
 	rep.Country = st.country
-	rep.Address = st.address.report()
+	if a := st.addresses[1]; a != nil {
+		rep.Address = a.report()
+	}
 	rep.OK = !hasError()
+	if lettersErr == nil && !o.Split.IsZero() {
+		for _, l := range letters {
+			rep.Letters = append(rep.Letters, st.letterReport(l, rep))
+		}
+	}
 	return rep, nil
+}
+
+// timeLimitFinding reports a check stopped by the file's time limit after
+// done of pages pages.
+func timeLimitFinding(limit time.Duration, done, pages int) Finding {
+	var how string
+	switch {
+	case done == 0:
+		how = "no page was checked"
+	case done == 1:
+		how = fmt.Sprintf("page 1 of %d was checked", pages)
+	default:
+		how = fmt.Sprintf("pages 1-%d of %d were checked", done, pages)
+	}
+	return Finding{Rule: Unreadable.ID, Severity: Error,
+		Message: fmt.Sprintf("checking took longer than the %v time limit; %s", limit, how),
+		Fix:     "if the file is genuine, raise the limit with " + LimitFlags["Timeout"] + "; otherwise export it again from the program that made it"}
+}
+
+// letterOfFinding returns the letter all pages of f belong to; 0 when f
+// is about the whole file or spans letters, or the letters are not known.
+func (s *checkState) letterOfFinding(f Finding) int {
+	pages := f.Pages
+	if len(pages) == 0 && f.Page > 0 {
+		pages = []int{f.Page}
+	}
+	letter := 0
+	for i, n := range pages {
+		l, ok := s.letterOf(n)
+		if !ok || i > 0 && l.Letter != letter {
+			return 0
+		}
+		letter = l.Letter
+	}
+	return letter
+}
+
+// letterReport describes letter l of rep for the report.
+func (s *checkState) letterReport(l LetterPages, rep *Report) Letter {
+	out := Letter{Letter: l.Letter, FirstPage: l.First, Pages: l.Pages(), Country: s.defaultCountry, OK: len(rep.Skipped) == 0}
+	if a := s.addresses[l.Letter]; a != nil {
+		out.Country = a.dest
+		out.Address = a.report()
+	}
+	for _, f := range rep.Findings {
+		if !out.OK || f.Severity != Error {
+			continue
+		}
+		pages := f.Pages
+		if len(pages) == 0 {
+			pages = []int{f.Page}
+		}
+		for _, n := range pages {
+			if n == 0 || n >= l.First && n <= l.Last {
+				out.OK = false
+			}
+		}
+	}
+	return out
 }
 
 // runRule runs r, turning a panic into an error naming the rule.

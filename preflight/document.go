@@ -19,6 +19,7 @@ var LimitFlags = map[string]string{
 	"MaxImagePixels": "--max-image-mp",
 	"MaxOperators":   "--max-operators",
 	"MaxFormDepth":   "--max-form-depth",
+	"MaxObjects":     "--max-objects",
 	"Timeout":        "--timeout",
 	"MaxReadBytes":   "--max-file-mb",
 }
@@ -31,7 +32,10 @@ var Unreadable = &Rule{
 
 Pingen rejects such files as file_not_readable or invalid_pdf_binary_content.
 Files that reach a limit of lettergate (decoded stream size, content operators,
-nesting of forms, time) are reported here too, naming the limit.`,
+nesting of forms, objects on a page, time) are reported here too, naming the
+limit and the flag that raises it. The time limit is for the whole check of a
+file; a check it stops keeps what it found on the pages before and says how
+far it got.`,
 	Run: func(p *Pass) error {
 		if p.OpenErr == nil || p.OpenErr.Kind == pdfdoc.NeedsPassword {
 			return nil
@@ -97,7 +101,8 @@ var PageCount = &Rule{
 	Doc: `The letter has no pages, or more than its destination allows.
 
 Pingen's limit depends on the destination country (pages.max_by_country of
-the profile, else pages.max). Every page counts, blank ones included.`,
+the profile, else pages.max). Every page counts, blank ones included. In a
+split file each letter is held to the limit of its own destination.`,
 	Run: func(p *Pass) error {
 		if p.Doc == nil {
 			return nil
@@ -106,12 +111,45 @@ the profile, else pages.max). Every page counts, blank ones included.`,
 			p.Reportf(0, fixReExport, "the PDF has no pages")
 			return nil
 		}
-		if max := p.Profile.MaxPages(p.Country); p.Doc.PageCount > max {
-			p.Reportf(0, fmt.Sprintf("split it into letters of at most %d pages", max),
-				"the letter has %d pages; letters to %s may have at most %d", p.Doc.PageCount, p.Country, max)
+		letters, err := p.Letters()
+		if err != nil {
+			// The pages that split the file were not read.
+			p.skip()
+			return nil
+		}
+		for _, l := range letters {
+			country, ok := p.destination(l)
+			if !ok {
+				continue // not read before the time limit: the finding of that says so
+			}
+			max := p.Profile.MaxPages(country)
+			if l.Pages() <= max {
+				continue
+			}
+			fix := fmt.Sprintf("split it into letters of at most %d pages", max)
+			if p.check.split.IsZero() {
+				p.Reportf(0, fix, "the letter has %d pages; letters to %s may have at most %d", l.Pages(), country, max)
+				continue
+			}
+			p.Reportf(l.First, fix, "letter %d has %d pages; letters to %s may have at most %d", l.Letter, l.Pages(), country, max)
 		}
 		return nil
 	},
+}
+
+// destination returns the destination of letter l, and false when it is
+// not known: its address was not read before the time limit.
+func (p *Pass) destination(l LetterPages) (string, bool) {
+	a := p.check.addresses[l.Letter]
+	switch {
+	case p.check.forced:
+		return p.check.defaultCountry, true
+	case a != nil && a.err == nil:
+		return a.dest, true
+	case p.check.timedOut:
+		return "", false
+	}
+	return p.check.defaultCountry, true
 }
 
 // PageFormat reports pages that are not the profile's page size, portrait.

@@ -22,20 +22,40 @@ const (
 
 // Report is the result of checking one file.
 type Report struct {
-	Schema   string    `json:"schema"`
-	File     string    `json:"file"`
-	SHA256   string    `json:"sha256"`
-	Bytes    int64     `json:"bytes"`
-	Pages    int       `json:"pages"`
-	Profile  string    `json:"profile"`
-	Window   string    `json:"window"`
+	Schema string `json:"schema"`
+	File   string `json:"file"`
+	SHA256 string `json:"sha256"`
+	Bytes  int64  `json:"bytes"`
+	Pages  int    `json:"pages"`
+	// Split is how the file was split into letters (Split.String), empty
+	// when it was checked as one letter.
+	Split   string `json:"split,omitempty"`
+	Profile string `json:"profile"`
+	Window  string `json:"window"`
+	// Country is the destination of the (first) letter.
 	Country  string    `json:"country"`
 	OK       bool      `json:"ok"`
 	Findings []Finding `json:"findings"`
-	Address  *Address  `json:"address,omitempty"`
+	// Address is the recipient of the (first) letter.
+	Address *Address `json:"address,omitempty"`
+	// Letters lists the letters of a split file; it is empty when the file
+	// was not split, or the split could not be worked out.
+	Letters []Letter `json:"letters,omitempty"`
 	// Skipped lists the rules that did not run because an earlier rule
 	// found an error that makes them meaningless or unsafe to run.
 	Skipped []string `json:"skipped,omitempty"`
+}
+
+// Letter is one letter of a split file.
+type Letter struct {
+	Letter    int    `json:"letter"` // 1-based
+	FirstPage int    `json:"first_page"`
+	Pages     int    `json:"pages"`
+	Country   string `json:"country"` // its destination
+	// OK is true when no error finding is on one of its pages or on the
+	// whole file, and no rule was skipped.
+	OK      bool     `json:"ok"`
+	Address *Address `json:"address,omitempty"`
 }
 
 // Finding is one problem found in a file.
@@ -44,8 +64,12 @@ type Finding struct {
 	Severity Severity `json:"severity"`
 	// Page is the page the finding is about (1-based), or 0 when it is
 	// about the whole file. Pages lists all the pages when it spans several.
-	Page    int        `json:"page,omitempty"`
-	Pages   []int      `json:"pages,omitempty"`
+	Page  int   `json:"page,omitempty"`
+	Pages []int `json:"pages,omitempty"`
+	// Letter is the letter (1-based) of a split file that the page or
+	// pages belong to; 0 when the file was not split, or the finding is
+	// about the whole file or spans letters.
+	Letter  int        `json:"letter,omitempty"`
 	Zone    string     `json:"zone,omitempty"`
 	Box     *BoxMM     `json:"box_mm,omitempty"`
 	Object  *ObjectRef `json:"object,omitempty"`
@@ -75,7 +99,7 @@ type ObjectRef struct {
 	SizePt float64 `json:"size_pt,omitempty"`
 }
 
-// Address is the recipient address as read from page 1.
+// Address is the recipient address as read from a letter's first page.
 type Address struct {
 	Lines   []string `json:"lines"`
 	Country string   `json:"country,omitempty"`

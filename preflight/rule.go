@@ -35,9 +35,10 @@ type Pass struct {
 	Profile    *rules.Profile
 	WindowName string
 	Window     rules.Window
-	// Country is the destination (ISO 3166-1 alpha-2): the one given in
-	// the options, else the one the address on page 1 names (for the
-	// rules after the address rules), else the profile's domestic country.
+	// Country is the destination (ISO 3166-1 alpha-2) of the first
+	// letter: the one given in the options, else the one the address on
+	// page 1 names (for the rules after the address rules), else the
+	// profile's domestic country. Letters has the letters of a split file.
 	Country string
 
 	rule   *Rule
@@ -55,6 +56,9 @@ func (p *Pass) Report(f Finding) {
 	}
 	p.report(f)
 }
+
+// skip records that the rule could not run, for the report's Skipped.
+func (p *Pass) skip() { p.check.skipped = append(p.check.skipped, p.rule.ID) }
 
 // Reportf records a finding on a page (0: the whole file) with a message
 // and a fix.

@@ -60,6 +60,10 @@ func TestSchemaValidator(t *testing.T) {
 		{"bad type", strings.Replace(good, `"ok":true`, `"ok":"yes"`, 1), "report.ok: want boolean"},
 		{"bad pattern", strings.Replace(good, `"country":"CH"`, `"country":"Schweiz"`, 1), "report.country: \"Schweiz\" does not match"},
 		{"not integer", strings.Replace(good, `"bytes":1`, `"bytes":1.5`, 1), "report.bytes: want integer"},
+		{"split", strings.Replace(good, `"pages":1,`, `"pages":2,"split":"every:1","letters":[{"letter":1,"first_page":1,"pages":1,"country":"CH","ok":true},{"letter":2,"first_page":2,"pages":1,"country":"DE","ok":true,"address":{"lines":["a"]}}],`, 1), ""},
+		{"bad split", strings.Replace(good, `"pages":1,`, `"pages":1,"split":"every:0",`, 1), `report.split: "every:0" does not match`},
+		{"letter without first page", strings.Replace(good, `"pages":1,`, `"pages":1,"letters":[{"letter":1,"pages":1,"country":"CH","ok":true}],`, 1), "report.letters[0]: missing property first_page"},
+		{"finding of letter 0", strings.Replace(good, `"findings":[]`, `"findings":[{"rule":"zone.border","severity":"error","page":1,"letter":0,"message":"m"}]`, 1), "report.findings[0].letter: 0 is below the minimum 1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

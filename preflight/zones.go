@@ -54,6 +54,10 @@ const (
 // the page is given up and reported; a variable for tests.
 var zonePageTimeout = 20 * time.Second
 
+// zonePageStarted, when set, is called before the zones of page n are
+// checked: a seam for tests.
+var zonePageStarted func(n int)
+
 // The zone rules. They share one pass over the pages (see zoneFindings).
 var (
 	ZoneBorder = &Rule{
@@ -86,7 +90,8 @@ The block around the envelope window (postage area above the address, and a
 2 mm margin beside and below it) must be white apart from the recipient
 address in the address area. Ink inside the address area is judged by the
 address rules, and so is the recipient address's own ink where it reaches
-out of the area into the block: it is reported once, as address.outside.`,
+out of the area into the block: it is reported once, as address.outside. In a
+file split into letters (--split), page 1 is the first page of each letter.`,
 	}
 	ZoneBlank = &Rule{
 		ID: rules.ZoneBlank, Severity: Error, Pixels: true, Run: reportZones(rules.ZoneBlank),
@@ -98,97 +103,232 @@ the first, or the rest; they are checked like the border.`,
 )
 
 // reportZones returns a rule's Run: it reports the zone findings of its
-// rule ID, working them out for all zone rules on first use.
+// rule ID, working them out for all zone rules on first use. When the
+// pass over the pages stopped early (the file's time limit), the findings
+// of the pages checked are reported with its error.
 func reportZones(id string) func(*Pass) error {
 	return func(p *Pass) error {
 		fs, err := p.zoneFindings()
-		if err != nil {
-			return err
-		}
 		for _, f := range fs {
-			if f.Rule == id {
+			// The first zone rule also reports the pages that break a
+			// limit (pdf.unreadable).
+			if f.Rule == id || id == rules.ZoneBorder && f.Rule == Unreadable.ID {
 				p.Report(f)
 			}
 		}
-		return nil
+		return err
 	}
 }
 
-// zoneFindings checks every zone of every page once per check. The
-// recipient address is read first: its ink beyond the address area is
-// reported by address.outside, so the reserved block leaves it out.
+// zoneFindings checks every zone of every page once per check, letter by
+// letter. The recipient address of each letter is read first: its ink
+// beyond the address area is reported by address.outside, so the reserved
+// block leaves it out. For a split by address, the same pass over the
+// pages finds the letters (see Letters), so that each page is loaded once.
 func (p *Pass) zoneFindings() ([]Finding, error) {
 	s := &p.check.pixels
-	if !s.zonesDone {
-		s.zonesDone = true
-		r, err := p.Raster()
-		if err != nil {
-			s.zonesErr = err
-		} else {
-			// An address that cannot be read excludes nothing; the
-			// address rules report why.
-			a, _ := p.recipient()
-			s.zones, s.zonesErr = checkZones(p.Ctx, r, p.Profile, p.Window, a.glyphBoxes())
+	if s.zonesDone {
+		return s.zones, s.zonesErr
+	}
+	s.zonesDone = true
+	byAddress := p.check.split.Address
+	r, err := p.Raster()
+	var starts func(n int) (bool, error)
+	switch {
+	case err != nil:
+	case byAddress:
+		letter := 1
+		starts = func(n int) (bool, error) {
+			if n == 1 {
+				return true, nil
+			}
+			a, ok, err := p.startsLetter(r, n)
+			if err != nil && p.Ctx.Err() == nil {
+				// A page that cannot be read does not start a letter;
+				// its zone check reports it.
+				return false, nil
+			}
+			if ok {
+				letter++
+				p.keepAddress(letter, a)
+			}
+			return ok, err
+		}
+	default:
+		var letters []LetterPages
+		if letters, err = p.Letters(); err == nil {
+			starts = startsOf(letters)
 		}
 	}
+	if err == nil {
+		// An address that cannot be read excludes nothing; the address
+		// rules report why.
+		keep := func(l LetterPages) []rules.Rect {
+			a, _ := p.recipient(l)
+			return a.glyphBoxes()
+		}
+		var letters []LetterPages
+		s.zones, letters, p.check.pagesDone, err = checkZones(p.Ctx, r, p.Profile, p.Window, starts, keep)
+		if byAddress {
+			p.check.letters = letterState{done: true, list: letters, err: err}
+		}
+	} else if byAddress {
+		p.check.letters = letterState{done: true, err: err}
+	}
+	s.zonesErr = err
 	return s.zones, s.zonesErr
 }
 
-// checkZones checks the zones of every page of r. keep are the boxes of
-// the recipient address's glyphs on page 1, whose ink the reserved block
-// leaves to the address rules.
-func checkZones(ctx context.Context, r *pdfdoc.Raster, prof *rules.Profile, win rules.Window, keep []rules.Rect) ([]Finding, error) {
+// startsOf returns whether a page is the first of one of letters.
+func startsOf(letters []LetterPages) func(n int) (bool, error) {
+	first := map[int]bool{}
+	for _, l := range letters {
+		first[l.First] = true
+	}
+	return func(n int) (bool, error) { return first[n], nil }
+}
+
+// checkZones checks the zones of every page of r, letter by letter:
+// starts says whether page n begins a letter (nil: only page 1 does), and
+// it is asked for the pages in order. On the first page of each letter
+// the reserved block is checked too, leaving out the ink of the glyph
+// boxes keep returns for it (the recipient address; nil: none), and zones
+// for the first or the other pages count pages within the letter. It
+// returns the findings and the letters of the pages checked, and how many
+// were, also when ctx ends before the last (the last letter then ends at
+// the last page checked).
+func checkZones(ctx context.Context, r *pdfdoc.Raster, prof *rules.Profile, win rules.Window, starts func(n int) (bool, error), keep func(LetterPages) []rules.Rect) ([]Finding, []LetterPages, int, error) {
 	var out []Finding
+	var letters []LetterPages
+	done := 0
 	for n := 1; n <= r.PageCount(); n++ {
-		fs, err := checkPageZones(ctx, r, prof, win, n, keep)
+		first := n == 1
+		if starts != nil {
+			var err error
+			if first, err = starts(n); err != nil {
+				return out, closeLetters(letters, done), done, err
+			}
+		}
+		if first || n == 1 {
+			letters = append(letters, LetterPages{Letter: len(letters) + 1, First: n})
+		}
+		cur := letters[len(letters)-1]
+		if zonePageStarted != nil {
+			zonePageStarted(n)
+		}
+		var kept []rules.Rect
+		if n == cur.First && keep != nil {
+			cur.Last = cur.First // as far as known
+			kept = keep(cur)
+		}
+		fs, err := checkPageZones(ctx, r, prof, win, n, n-cur.First+1, kept)
 		var ke *pdfdoc.KilledError
 		if err != nil && ctx.Err() == nil && (errors.As(err, &ke) || errors.Is(err, context.DeadlineExceeded)) {
 			// The page is given up, not the file: say so and go on.
-			out = append(out, Finding{Rule: rules.ZoneBorder, Severity: Error, Page: n,
+			fs = []Finding{{Rule: rules.ZoneBorder, Severity: Error, Page: n,
 				Message: fmt.Sprintf("page %d could not be checked for blank zones: PDFium took longer than %v on it and was stopped", n, zonePageTimeout),
-				Fix:     "export the PDF again, simplifying this page (very large images or many thousands of shapes)"})
-			continue
+				Fix:     "export the PDF again, simplifying this page (very large images or many thousands of shapes)"}}
+			err = nil
 		}
 		if err != nil {
-			return nil, err
+			return out, closeLetters(letters, done), done, err
 		}
 		out = append(out, fs...)
+		done = n
 	}
-	return out, nil
+	return out, closeLetters(letters, done), done, nil
 }
 
-// checkPageZones checks the zones of page n under the page time limit.
-func checkPageZones(ctx context.Context, r *pdfdoc.Raster, prof *rules.Profile, win rules.Window, n int, keep []rules.Rect) ([]Finding, error) {
+// closeLetters sets the last page of each letter: the page before the next
+// one's first, and for the last letter, last.
+func closeLetters(letters []LetterPages, last int) []LetterPages {
+	for i := range letters {
+		if i+1 < len(letters) {
+			letters[i].Last = letters[i+1].First - 1
+		} else {
+			letters[i].Last = max(last, letters[i].First)
+		}
+	}
+	return letters
+}
+
+// footprintMM returns the bounds of what page n can print (see
+// Raster.Footprint) in millimetres, each widened by filterMargin.
+func footprintMM(ctx context.Context, r *pdfdoc.Raster, n int, g pdfdoc.Geometry) ([]rules.Rect, error) {
+	boxes, err := r.Footprint(ctx, n)
+	if err != nil {
+		return nil, err
+	}
+	marks := make([]rules.Rect, 0, len(boxes))
+	for _, b := range boxes {
+		m := g.BoxToMM(b)
+		marks = append(marks, rules.Rect{X: m.X - filterMargin, Y: m.Y - filterMargin, W: m.W + 2*filterMargin, H: m.H + 2*filterMargin})
+	}
+	return marks, nil
+}
+
+// checkPageZones checks the zones of page n, page k of its letter, under
+// the page time limit. A page with more objects than the limit is judged
+// by rendering its zones whole, its ink reported without naming objects,
+// and the limit is reported.
+func checkPageZones(ctx context.Context, r *pdfdoc.Raster, prof *rules.Profile, win rules.Window, n, k int, keep []rules.Rect) ([]Finding, error) {
 	ctx, cancel := context.WithTimeout(ctx, zonePageTimeout)
 	defer cancel()
 	g, err := r.Geometry(ctx, n)
 	if err != nil {
 		return nil, err
 	}
-	zones := pageZones(prof, win, n, g, keep)
+	zones := pageZones(prof, win, k, g, keep)
 	if len(zones) == 0 {
 		return nil, nil
 	}
-	inks, err := scanZones(ctx, r, n, g, zones, true)
+	var over *pdfdoc.LimitError
+	marks, err := footprintMM(ctx, r, n, g)
+	if errors.As(err, &over) {
+		err = nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	inks, err := scanMarked(ctx, r, n, zones, marks, over == nil)
 	if err != nil {
 		return nil, err
 	}
 	var fs []Finding
 	var objs []placedObject
+	listed := over != nil
 	for _, ink := range inks {
 		if ink.count == 0 {
 			continue
 		}
-		if objs == nil {
+		if !listed {
+			listed = true
 			list, err := r.Objects(ctx, n)
+			if errors.As(err, &over) {
+				list, err = nil, nil
+			}
 			if err != nil {
 				return nil, err
 			}
 			objs = placeObjects(list, g)
 		}
-		fs = append(fs, explainZone(ink, objs, zones, n)...)
+		fs = append(fs, explainZone(ink, objs, zones, n, over != nil)...)
+	}
+	if over != nil {
+		fs = append(fs, limitFinding(over))
 	}
 	return fs, nil
+}
+
+// limitFinding reports a page that breaks a limit when PDFium reads it.
+func limitFinding(e *pdfdoc.LimitError) Finding {
+	fix := "export it again from the program that made it"
+	if flag := LimitFlags[e.Limit]; flag != "" {
+		fix = "if the file is genuine, raise the limit with " + flag + "; otherwise " + fix
+	}
+	return Finding{Rule: Unreadable.ID, Severity: Error, Page: e.Page,
+		Message: e.Error() + ": its blank zones were judged by their pixels alone, and what prints in them is not named",
+		Fix:     fix}
 }
 
 // zone is one blank zone as it applies to one page, in millimetres of the
@@ -214,16 +354,17 @@ type zone struct {
 	win  *rules.Window // the reserved zone's window
 }
 
-// pageZones returns the zones that apply to page n with geometry g: the
-// profile's zones for the page, then on page 1 the reserved block. In the
-// reserved block, the ink of the glyph boxes in keep (the recipient
-// address) does not count: address.outside reports it.
-func pageZones(prof *rules.Profile, win rules.Window, n int, g pdfdoc.Geometry, keep []rules.Rect) []*zone {
+// pageZones returns the zones that apply to page k of a letter, with
+// geometry g: the profile's zones for the page, then on the letter's first
+// page the reserved block. In the reserved block, the ink of the glyph
+// boxes in keep (the recipient address) does not count: address.outside
+// reports it.
+func pageZones(prof *rules.Profile, win rules.Window, k int, g pdfdoc.Geometry, keep []rules.Rect) []*zone {
 	w, h := g.SizeMM()
 	page := rules.Rect{W: w, H: h}
 	var out []*zone
 	for _, pz := range prof.Zones {
-		if !pz.Pages.Has(n) {
+		if !pz.Pages.Has(k) {
 			continue
 		}
 		z := &zone{rule: pz.RuleID(), id: pz.ID, parts: clipRects(pz.Rects(w, h), page), page: page}
@@ -234,28 +375,36 @@ func pageZones(prof *rules.Profile, win rules.Window, n int, g pdfdoc.Geometry, 
 			z.block = pz.Rect.Intersect(page)
 			z.what = rectZoneName(pz, z.block, page)
 		}
-		out = append(out, z)
-	}
-	if n == 1 && !win.Reserved.Empty() {
-		w := win
-		out = append(out, &zone{rule: rules.ZoneReserved, id: "reserved", page: page, win: &w,
-			parts: clipRects(win.Reserved.Subtract(win.Address), page),
-			block: win.Reserved.Intersect(page),
-			what:  "the reserved block around the address window"})
-	}
-	var kept []*zone
-	for _, z := range out {
 		if len(z.parts) == 0 {
 			continue
 		}
-		free := complement(page, z.parts)
-		if z.rule == rules.ZoneReserved {
-			free = append(free, keep...)
-		}
-		z.allowed = widen(free, edgeTolerance)
-		kept = append(kept, z)
+		z.allowed = widen(complement(page, z.parts), edgeTolerance)
+		out = append(out, z)
 	}
-	return kept
+	if k == 1 {
+		if z := reservedZone(win, page, keep); z != nil {
+			out = append(out, z)
+		}
+	}
+	return out
+}
+
+// reservedZone returns the reserved block of win on a first page as a
+// zone, the ink of the boxes in keep not counting; nil when it is empty.
+func reservedZone(win rules.Window, page rules.Rect, keep []rules.Rect) *zone {
+	if win.Reserved.Empty() {
+		return nil
+	}
+	w := win
+	z := &zone{rule: rules.ZoneReserved, id: "reserved", page: page, win: &w,
+		parts: clipRects(win.Reserved.Subtract(win.Address), page),
+		block: win.Reserved.Intersect(page),
+		what:  "the reserved block around the address window"}
+	if len(z.parts) == 0 {
+		return nil
+	}
+	z.allowed = widen(append(complement(page, z.parts), keep...), edgeTolerance)
+	return z
 }
 
 func clipRects(rs []rules.Rect, page rules.Rect) []rules.Rect {
@@ -322,16 +471,16 @@ type zoneInk struct {
 func scanZones(ctx context.Context, r *pdfdoc.Raster, n int, g pdfdoc.Geometry, zones []*zone, filter bool) ([]*zoneInk, error) {
 	var marks []rules.Rect
 	if filter {
-		boxes, err := r.Footprint(ctx, n)
-		if err != nil {
+		var err error
+		if marks, err = footprintMM(ctx, r, n, g); err != nil {
 			return nil, err
 		}
-		marks = make([]rules.Rect, 0, len(boxes))
-		for _, b := range boxes {
-			m := g.BoxToMM(b)
-			marks = append(marks, rules.Rect{X: m.X - filterMargin, Y: m.Y - filterMargin, W: m.W + 2*filterMargin, H: m.H + 2*filterMargin})
-		}
 	}
+	return scanMarked(ctx, r, n, zones, marks, filter)
+}
+
+// scanMarked is scanZones with the page's bounds (footprintMM) given.
+func scanMarked(ctx context.Context, r *pdfdoc.Raster, n int, zones []*zone, marks []rules.Rect, filter bool) ([]*zoneInk, error) {
 	out := make([]*zoneInk, len(zones))
 	for zi, z := range zones {
 		zk := &zoneInk{zone: z}

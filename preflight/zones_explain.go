@@ -43,8 +43,9 @@ type inkGroup struct {
 
 // explainZone turns the ink of one zone into findings: it gives each ink
 // pixel to the topmost object that can have painted it, groups the pixels
-// by object, and describes each group.
-func explainZone(zk *zoneInk, objs []placedObject, zones []*zone, page int) []Finding {
+// by object, and describes each group. unlisted says the page's objects
+// were not listed (too many), so none can be named.
+func explainZone(zk *zoneInk, objs []placedObject, zones []*zone, page int, unlisted bool) []Finding {
 	groups := attribute(zk, objs)
 	groups = mergeTextLines(groups, objs)
 	groups = mergeTextBlocks(groups, objs)
@@ -72,7 +73,7 @@ func explainZone(zk *zoneInk, objs []placedObject, zones []*zone, page int) []Fi
 				Fix:     "move them out of the zone as well"})
 			break
 		}
-		out = append(out, describe(g, objs, z, zones, page))
+		out = append(out, describe(g, objs, z, zones, page, unlisted))
 	}
 	return out
 }
@@ -262,10 +263,13 @@ func mergeTextBlocks(groups []*inkGroup, objs []placedObject) []*inkGroup {
 
 // describe writes the finding for one group: what it is, where its ink
 // is, and the shortest move that clears the zone.
-func describe(g *inkGroup, objs []placedObject, z *zone, zones []*zone, page int) Finding {
+func describe(g *inkGroup, objs []placedObject, z *zone, zones []*zone, page int, unlisted bool) Finding {
 	f := Finding{Rule: z.rule, Severity: Error, Page: page, Zone: z.id, Box: BoxOf(g.ink)}
 	var kind pdfdoc.ObjectKind
 	what := "ink that no page object explains"
+	if unlisted {
+		what = "ink"
+	}
 	if len(g.objs) > 0 {
 		o := objs[g.objs[0]].obj
 		kind = o.Kind
@@ -284,7 +288,10 @@ func describe(g *inkGroup, objs []placedObject, z *zone, zones []*zone, page int
 	} else {
 		f.Message, f.Fix = describeRect(g, z, zones, what, kind)
 	}
-	if len(g.objs) == 0 {
+	switch {
+	case unlisted:
+		f.Fix = "move what prints there out of the zone (the page has too many objects for lettergate to name it)"
+	case len(g.objs) == 0:
 		f.Fix = "find what prints there and remove it: no object of the page covers this ink (it may be an annotation's appearance, or a glyph drawn outside its font's box)"
 	}
 	return f

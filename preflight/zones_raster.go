@@ -23,7 +23,7 @@ func (p *Pass) Raster() (*pdfdoc.Raster, error) {
 	s := &p.check.pixels
 	if !s.opened {
 		s.opened = true
-		s.raster, s.rasterErr = pdfdoc.OpenRaster(p.Ctx, p.Doc.Data, pdfdoc.RasterOptions{})
+		s.raster, s.rasterErr = pdfdoc.OpenRaster(p.Ctx, p.Doc.Data, pdfdoc.RasterOptions{MaxObjects: p.check.maxObjects})
 	}
 	return s.raster, s.rasterErr
 }

@@ -302,7 +302,7 @@ func TestFilterAgreesWithRender(t *testing.T) {
 			if objs, err := r.Objects(ctx, n); err == nil {
 				for _, k := range full {
 					if k.count > 0 {
-						explainZone(k, placeObjects(objs, g), zs, n)
+						explainZone(k, placeObjects(objs, g), zs, n, false)
 					}
 				}
 			}
@@ -420,7 +420,7 @@ func TestPageZones(t *testing.T) {
 	// Ink that no object explains is reported with the zone, without a fix
 	// that names an object.
 	ug := &inkGroup{ink: rules.Rect{X: 100, Y: 1, W: 1, H: 1}, parts: map[int]rules.Rect{0: {X: 100, Y: 1, W: 1, H: 1}}}
-	if f := describe(ug, nil, z1[0], z1, 1); f.Object != nil || f.Message != "ink that no page object explains reaches 4.0 mm into the 5 mm top border" || !strings.HasPrefix(f.Fix, "find what prints there") {
+	if f := describe(ug, nil, z1[0], z1, 1, false); f.Object != nil || f.Message != "ink that no page object explains reaches 4.0 mm into the 5 mm top border" || !strings.HasPrefix(f.Fix, "find what prints there") {
 		t.Errorf("unexplained ink: %+v", f)
 	}
 	if got := strings.Join(ids(z1), " "); got != "zone.border/border zone.corner/corner zone.reserved/reserved" {
@@ -496,7 +496,7 @@ func TestZoneMessages(t *testing.T) {
 			tt.g.objs = []int{0}
 			tt.g.box = tt.obj.box
 			tt.g.text = tt.obj.obj.Text
-			f := describe(tt.g, []placedObject{tt.obj}, tt.z, zs, 1)
+			f := describe(tt.g, []placedObject{tt.obj}, tt.z, zs, 1, false)
 			if f.Message != tt.msg || f.Fix != tt.fix {
 				t.Errorf("got\n  %s\n  %s\nwant\n  %s\n  %s", f.Message, f.Fix, tt.msg, tt.fix)
 			}
@@ -530,7 +530,7 @@ func TestPageTimeout(t *testing.T) {
 	zonePageTimeout = time.Millisecond
 	defer func() { zonePageTimeout = old }()
 	prof, win := pingen(t)
-	fs, err := checkZones(context.Background(), r, prof, win, nil)
+	fs, _, _, err := checkZones(context.Background(), r, prof, win, nil, nil)
 	zonePageTimeout = old
 	if err != nil {
 		t.Fatal(err)
@@ -539,7 +539,7 @@ func TestPageTimeout(t *testing.T) {
 		t.Fatalf("findings = %+v", fs)
 	}
 	// Page 2 is checked again with the normal limit.
-	fs2, err := checkPageZones(context.Background(), r, prof, win, 2, nil)
+	fs2, err := checkPageZones(context.Background(), r, prof, win, 2, 2, nil)
 	if err != nil || len(fs2) != 1 || fs2[0].Rule != rules.ZoneBorder || fs2[0].Message != "a shape reaches 2.1 mm into the 5 mm bottom border" {
 		t.Fatalf("page 2: %+v, %v", fs2, err)
 	}
@@ -565,7 +565,7 @@ address: {min_lines: 3, max_lines: 6, font_pt: [8, 12]}
 	}
 	logo := zrect(160, 15, 180, 25)
 	r := openZoneRaster(t, zonePDF(zpage{content: logo}, zpage{content: logo}))
-	fs, err := checkZones(context.Background(), r, prof, prof.Windows["left"], nil)
+	fs, _, _, err := checkZones(context.Background(), r, prof, prof.Windows["left"], nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -43,10 +43,11 @@ func (o *overlay) rect(r rules.Rect) image.Rectangle {
 	return image.Rect(o.px(r.X), o.px(r.Y), o.px(r.X1()), o.px(r.Y1())).Intersect(o.img.Bounds())
 }
 
-// draw draws the profile's zones for page n of a w x h mm page, then the
-// findings of rep on that page.
-func (o *overlay) draw(n int, w, h float64, prof *rules.Profile, win rules.Window, rep *preflight.Report) {
-	if n == 1 {
+// draw draws the profile's zones for page n of a w x h mm page, page k of
+// its letter (the window's reserved block on a letter's first page), then
+// the findings of rep on that page.
+func (o *overlay) draw(n, k int, w, h float64, prof *rules.Profile, win rules.Window, rep *preflight.Report) {
+	if k == 1 {
 		for _, part := range win.Reserved.Subtract(win.Address) {
 			o.fill(o.rect(part), colorReserved)
 		}
@@ -56,7 +57,7 @@ func (o *overlay) draw(n int, w, h float64, prof *rules.Profile, win rules.Windo
 		o.label(o.px(win.Reserved.X)+2, o.px(win.Reserved.Y)+o.px(3), "window / reserved block", colorWindow, false)
 	}
 	for _, z := range prof.Zones {
-		if !z.Pages.Has(n) {
+		if !z.Pages.Has(k) {
 			continue
 		}
 		for _, r := range z.Rects(w, h) {

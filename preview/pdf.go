@@ -64,7 +64,7 @@ func overlayPDF(doc *pdfdoc.Document, prof *rules.Profile, win rules.Window, rep
 	for _, pg := range doc.Pages {
 		w, h := pg.Geometry.SizeMM()
 		pdf.AddPageFormat("P", fpdf.SizeType{Wd: w, Ht: h})
-		vectorOverlay(pdf, pg.Number, w, h, prof, win, rep)
+		vectorOverlay(pdf, pg.Number, PageInLetter(rep, pg.Number), w, h, prof, win, rep)
 	}
 	var b bytes.Buffer
 	if err := pdf.Output(&b); err != nil {
@@ -73,12 +73,13 @@ func overlayPDF(doc *pdfdoc.Document, prof *rules.Profile, win rules.Window, rep
 	return b.Bytes(), nil
 }
 
-func vectorOverlay(pdf *fpdf.Fpdf, n int, w, h float64, prof *rules.Profile, win rules.Window, rep *preflight.Report) {
+// vectorOverlay draws the overlay of page n, page k of its letter.
+func vectorOverlay(pdf *fpdf.Fpdf, n, k int, w, h float64, prof *rules.Profile, win rules.Window, rep *preflight.Report) {
 	rgb := func(c interface{ RGBA() (r, g, b, a uint32) }) (int, int, int) {
 		r, g, b, _ := c.RGBA()
 		return int(r >> 8), int(g >> 8), int(b >> 8)
 	}
-	if n == 1 {
+	if k == 1 {
 		pdf.SetAlpha(0.25, "Normal")
 		pdf.SetFillColor(rgb(colorReserved))
 		for _, part := range win.Reserved.Subtract(win.Address) {
@@ -102,7 +103,7 @@ func vectorOverlay(pdf *fpdf.Fpdf, n int, w, h float64, prof *rules.Profile, win
 	pdf.SetDrawColor(rgb(colorZone))
 	pdf.SetLineWidth(0.15)
 	for _, z := range prof.Zones {
-		if !z.Pages.Has(n) {
+		if !z.Pages.Has(k) {
 			continue
 		}
 		for _, r := range z.Rects(w, h) {

@@ -61,7 +61,8 @@ type Page struct {
 
 // Render renders the given pages (1-based; none: all) of the PDF in data and
 // draws the zones of the profile and the findings of rep over them. rep may
-// be nil, for a picture of the zones alone.
+// be nil, for a picture of the zones alone. When rep is of a split file,
+// the zones of a first page are drawn on each letter's first page.
 func Render(ctx context.Context, data []byte, rep *preflight.Report, pages []int, opts Options) ([]Page, error) {
 	o, win, err := opts.resolve(rep)
 	if err != nil {
@@ -94,7 +95,7 @@ func Render(ctx context.Context, data []byte, rep *preflight.Report, pages []int
 		// PDFium renders at whole dpi and rounds the image size up, so the
 		// scale comes from the dpi, not from the width in pixels.
 		ov := overlay{img: img, perMM: math.Round(o.DPI) / 25.4}
-		ov.draw(n, w, h, o.Profile, win, rep)
+		ov.draw(n, PageInLetter(rep, n), w, h, o.Profile, win, rep)
 		out = append(out, Page{Number: n, Image: img})
 	}
 	return out, nil
@@ -105,6 +106,21 @@ func Render(ctx context.Context, data []byte, rep *preflight.Report, pages []int
 func EncodePNG(w io.Writer, img image.Image) error {
 	enc := png.Encoder{CompressionLevel: png.BestSpeed}
 	return enc.Encode(w, img)
+}
+
+// PageInLetter returns which page of its letter page n is, by the letters
+// of a split file's report; without them (rep nil, or a file checked as one
+// letter) it is n.
+func PageInLetter(rep *preflight.Report, n int) int {
+	if rep == nil {
+		return n
+	}
+	for _, l := range rep.Letters {
+		if n >= l.FirstPage && n < l.FirstPage+l.Pages {
+			return n - l.FirstPage + 1
+		}
+	}
+	return n
 }
 
 // PagesWithFindings lists the pages that findings of rep point at.

@@ -90,6 +90,45 @@ func TestRenderZones(t *testing.T) {
 	}
 }
 
+// TestRenderSplitLetters: with the report of a split file, the window and
+// its reserved block are drawn on each letter's first page, and only there.
+func TestRenderSplitLetters(t *testing.T) {
+	data, err := os.ReadFile("../testdata/batch/letters6.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		split  preflight.Split
+		tinted []bool // postage area of pages 1 to 4
+	}{
+		{preflight.Split{}, []bool{true, false, false, false}},
+		{preflight.Split{Every: 2}, []bool{true, false, true, false}},
+	} {
+		rep, err := preflight.Check(context.Background(), "letters6.pdf", data, preflight.Options{Split: tt.split})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages, err := Render(context.Background(), data, rep, []int{1, 2, 3, 4}, Options{DPI: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, p := range pages {
+			if got := isRedTint(at(p.Image, 50, 60, 50)); got != tt.tinted[i] {
+				t.Errorf("split %q, page %d: postage area tinted %v, want %v", tt.split, p.Number, got, tt.tinted[i])
+			}
+		}
+	}
+	rep := &preflight.Report{Letters: []preflight.Letter{{Letter: 1, FirstPage: 1, Pages: 2}, {Letter: 2, FirstPage: 3, Pages: 3}}}
+	for n, want := range map[int]int{1: 1, 2: 2, 3: 1, 5: 3, 6: 6} {
+		if got := PageInLetter(rep, n); got != want {
+			t.Errorf("PageInLetter(%d) = %d, want %d", n, got, want)
+		}
+	}
+	if got := PageInLetter(nil, 4); got != 4 {
+		t.Errorf("PageInLetter(nil, 4) = %d", got)
+	}
+}
+
 func TestRenderFindingBox(t *testing.T) {
 	data, rep := checked(t, "../testdata/traps/form_footer.pdf")
 	if len(rep.Findings) != 1 || rep.Findings[0].Box == nil {

@@ -26,6 +26,7 @@ type checkFlags struct {
 	failOn  string
 	jobs    int
 	preview string
+	split   string
 
 	maxFileMB      int64
 	maxStreamMB    int64
@@ -33,6 +34,7 @@ type checkFlags struct {
 	maxImageMP     int64
 	maxOperators   int
 	maxFormDepth   int
+	maxObjects     int
 	timeoutPerFile time.Duration
 }
 
@@ -51,11 +53,21 @@ Folders are searched for *.pdf files; a quoted glob is expanded. Files are
 checked in parallel and reported as they finish; one broken file never stops
 the others.
 
+A continuous batch file (several letters in one PDF, as Pingen accepts for
+batches) is checked letter by letter with --split: every:N starts a letter
+every N pages; address starts one on page 1 and on each page whose address
+area holds text while the rest of the reserved block around it is blank
+(a continuation page whose text runs through the window has ink in the
+postage area above it). The page-1 rules then apply to each letter's first
+page, each letter is held to the page limit of its own destination, and
+findings name the letter.
+
 Exit status: 0 when every file is fine, 1 when some file has an error finding
 (or a warning, with --fail-on warning), 2 when the check could not run.`,
 		Example: `  lettergate check letter.pdf
   lettergate check --window right --country DE --format json invoices/
-  lettergate check --format junit 'letters/*.pdf' > report.xml`,
+  lettergate check --format junit 'letters/*.pdf' > report.xml
+  lettergate check --split every:2 batch.pdf`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runCheck(cmd, e, &f, args)
@@ -68,6 +80,7 @@ Exit status: 0 when every file is fine, 1 when some file has an error finding
 	fs.StringVar(&f.failOn, "fail-on", "error", "exit 1 on findings of this severity or worse: error or warning")
 	fs.IntVar(&f.jobs, "jobs", runtime.GOMAXPROCS(0), "files checked at the same time")
 	fs.StringVar(&f.preview, "preview", "", "write a PNG of every page with a finding into `DIR`, with the zones and findings drawn (see lettergate preview)")
+	fs.StringVar(&f.split, "split", "", "check each file as a batch of letters: every:N (a letter every N pages) or address (a letter on each page with an address)")
 	l := pdfdoc.DefaultLimits
 	fs.Int64Var(&f.maxFileMB, "max-file-mb", 256, "limit: largest file read, in MB")
 	fs.Int64Var(&f.maxStreamMB, "max-stream-mb", l.MaxStreamBytes>>20, "limit: decoded size of one stream, in MB")
@@ -75,8 +88,9 @@ Exit status: 0 when every file is fine, 1 when some file has an error finding
 	fs.Int64Var(&f.maxImageMP, "max-image-mp", l.MaxImagePixels/1_000_000, "limit: pixels of one image, in megapixels")
 	fs.IntVar(&f.maxOperators, "max-operators", l.MaxOperators, "limit: content operators on one page, forms counted each time drawn")
 	fs.IntVar(&f.maxFormDepth, "max-form-depth", l.MaxFormDepth, "limit: nesting depth of forms (Form XObjects)")
-	fs.DurationVar(&f.timeoutPerFile, "timeout", l.Timeout, "limit: time to check one file")
-	for _, name := range []string{"max-file-mb", "max-stream-mb", "max-decoded-mb", "max-image-mp", "max-operators", "max-form-depth", "timeout"} {
+	fs.IntVar(&f.maxObjects, "max-objects", l.MaxObjects, "limit: objects on one page as PDFium lists them, those inside forms included")
+	fs.DurationVar(&f.timeoutPerFile, "timeout", l.Timeout, "limit: time to check one file, from reading it to its last page")
+	for _, name := range []string{"max-file-mb", "max-stream-mb", "max-decoded-mb", "max-image-mp", "max-operators", "max-form-depth", "max-objects", "timeout"} {
 		fs.SetAnnotation(name, "limit", []string{"true"})
 	}
 	return cmd
@@ -90,14 +104,18 @@ func (f *checkFlags) options(cmd *cobra.Command) (preflight.Options, error) {
 	for name, v := range map[string]int64{
 		"--max-file-mb": f.maxFileMB, "--max-stream-mb": f.maxStreamMB, "--max-decoded-mb": f.maxDecodedMB,
 		"--max-image-mp": f.maxImageMP, "--max-operators": int64(f.maxOperators), "--max-form-depth": int64(f.maxFormDepth),
-		"--timeout": int64(f.timeoutPerFile),
+		"--max-objects": int64(f.maxObjects), "--timeout": int64(f.timeoutPerFile),
 	} {
 		if v <= 0 {
 			return preflight.Options{}, fmt.Errorf("%s must be positive", name)
 		}
 	}
+	split, err := preflight.ParseSplit(f.split)
+	if err != nil {
+		return preflight.Options{}, fmt.Errorf("--%w", err)
+	}
 	opts := preflight.Options{
-		Profile: profile, Window: window, Country: f.country,
+		Profile: profile, Window: window, Country: f.country, Split: split,
 		MaxReadBytes: f.maxFileMB << 20,
 		Limits: pdfdoc.Limits{
 			MaxStreamBytes: f.maxStreamMB << 20,
@@ -105,6 +123,7 @@ func (f *checkFlags) options(cmd *cobra.Command) (preflight.Options, error) {
 			MaxImagePixels: f.maxImageMP * 1_000_000,
 			MaxOperators:   f.maxOperators,
 			MaxFormDepth:   f.maxFormDepth,
+			MaxObjects:     f.maxObjects,
 			Timeout:        f.timeoutPerFile,
 		},
 	}
@@ -322,6 +341,7 @@ type summary struct {
 	files, pages, failed int
 	errs, warns          int
 	byRule               map[string]int // files with a finding of the rule
+	letters, lettersOK   int            // of split files
 }
 
 func newSummary(failOnWarning bool) *summary {
@@ -333,6 +353,12 @@ func (s *summary) add(r *preflight.Report) {
 	s.pages += r.Pages
 	if failing(r, s.failOnWarning) {
 		s.failed++
+	}
+	for _, l := range r.Letters {
+		s.letters++
+		if l.OK {
+			s.lettersOK++
+		}
 	}
 	seen := map[string]bool{}
 	for _, f := range r.Findings {
@@ -354,6 +380,9 @@ func (s *summary) write(w io.Writer) {
 		fmt.Fprintf(w, " (%s)", counts)
 	}
 	fmt.Fprintln(w)
+	if s.letters > 0 {
+		fmt.Fprintf(w, "%d %s in split files: %d ok, %d failed\n", s.letters, pluralize(s.letters, "letter", "letters"), s.lettersOK, s.letters-s.lettersOK)
+	}
 	if len(s.byRule) == 0 {
 		return
 	}

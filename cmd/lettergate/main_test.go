@@ -86,6 +86,11 @@ func TestUsageErrors(t *testing.T) {
 		{"glob without match", []string{"check", "testdata/doc/*.pfd"}, "lettergate: testdata/doc/*.pfd: no files match\n"},
 		{"bad limit", []string{"check", "--max-operators", "0", "testdata/doc/good_letter.pdf"}, "lettergate: --max-operators must be positive\n"},
 		{"bad jobs", []string{"check", "--jobs", "0", "testdata/doc/good_letter.pdf"}, "lettergate: --jobs must be at least 1\n"},
+		{"bad object limit", []string{"check", "--max-objects", "-1", "testdata/doc/good_letter.pdf"}, "lettergate: --max-objects must be positive\n"},
+		{"bad split", []string{"check", "--split", "every:0", "testdata/doc/good_letter.pdf"}, "lettergate: --split \"every:0\": want every:N, a letter every N pages (every:2), or address, a letter on each page with an address\n"},
+		{"bad split in preview", []string{"preview", "--split", "pages", "testdata/doc/good_letter.pdf"}, "lettergate: --split \"pages\": want every:N, a letter every N pages (every:2), or address, a letter on each page with an address\n"},
+		// Pingen's batch upload is not implemented: send takes one letter a file.
+		{"send has no split", []string{"send", "--split", "every:2", "testdata/doc/good_letter.pdf"}, "lettergate: lettergate send: unknown flag: --split (see lettergate send --help)\n"},
 		{"bad flag", []string{"check", "--colour", "x.pdf"}, "lettergate: lettergate check: unknown flag: --colour (see lettergate check --help)\n"},
 		{"bad format", []string{"check", "--format", "xml", "testdata/doc/good_letter.pdf"}, "lettergate: --format \"xml\": want text, json or junit\n"},
 		{"bad fail-on", []string{"check", "--fail-on", "info", "testdata/doc/good_letter.pdf"}, "lettergate: --fail-on \"info\": want error or warning\n"},
@@ -153,6 +158,75 @@ func TestCheckFormats(t *testing.T) {
 				t.Fatalf("exit %d, stderr %q, want %q", r.code, r.stderr, wantStderr)
 			}
 			golden(t, filepath.Join("..", "cmd", "lettergate", "testdata", "check_doc."+format), r.stdout)
+		})
+	}
+}
+
+// TestCheckBatch checks the batch fixtures split by address in each output
+// format and compares with the goldens.
+func TestCheckBatch(t *testing.T) {
+	chdirRoot(t)
+	files, err := filepath.Glob("testdata/batch/*.pdf")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no fixtures: %v", err)
+	}
+	for _, format := range []string{"text", "json", "junit"} {
+		t.Run(format, func(t *testing.T) {
+			r := runCLI(t, nil, append([]string{"check", "--jobs", "1", "--split", "address", "--format", format}, files...)...)
+			wantStderr := ""
+			if format != "text" {
+				wantStderr = "\n4 files checked, 52 pages: 2 ok, 2 failed (3 errors)\n" +
+					"20 letters in split files: 17 ok, 3 failed\n" +
+					"files by rule: zone.border 1, address.outside 1, pages.count 1\n"
+			}
+			if r.code != exitFindings || r.stderr != wantStderr {
+				t.Fatalf("exit %d, stderr %q, want %q", r.code, r.stderr, wantStderr)
+			}
+			golden(t, filepath.Join("..", "cmd", "lettergate", "testdata", "check_batch."+format), r.stdout)
+		})
+	}
+}
+
+// TestCheckSplitUnknown: when a structural error stops the check before
+// it reads the pages, a split by address cannot be worked out, and the
+// text report says so.
+func TestCheckSplitUnknown(t *testing.T) {
+	chdirRoot(t)
+	r := runCLI(t, nil, "check", "--split", "address", "testdata/doc/us_letter.pdf")
+	want := `FAIL  testdata/doc/us_letter.pdf  (1 error)
+    profile pingen, left window · 1 page · 25.8 kB
+  page 1
+    1  error    page.format          page 1 is 215.9 x 279.4 mm (US Letter); expected A4 portrait, 210 x 297 mm within 1 mm
+                                     fix: set the page size to A4 portrait (210 x 297 mm) in the program that made the PDF
+  not split into letters (--split address): the errors above stop the check before it reads the pages
+  not checked until the errors above are fixed: zone.border, zone.corner, zone.reserved, zone.blank, address.missing, address.outside, address.lines, address.country, address.postcode, address.font, pages.count
+`
+	if r.code != exitFindings || r.stdout != want {
+		t.Errorf("exit %d, stdout:\n%s\nwant:\n%s", r.code, r.stdout, want)
+	}
+}
+
+// TestCheckLimitFlags: the limits of the pixel stage are raised and
+// lowered by their flags, and a breach names the flag.
+func TestCheckLimitFlags(t *testing.T) {
+	chdirRoot(t)
+	tests := []struct {
+		args []string
+		want string // in the text report
+	}{
+		{[]string{"--max-objects", "10", "testdata/doc/good_letter.pdf"},
+			"page 1 has 14 objects, more than the limit of 10: its blank zones were judged by their pixels alone, and what prints in them is not named\n" +
+				"                                     fix: if the file is genuine, raise the limit with --max-objects; otherwise export it again from the program that made it\n"},
+		{[]string{"--timeout", "1s", "testdata/hostile/slow_shading.pdf"},
+			"  whole file\n    1  error    pdf.unreadable       checking took longer than the 1s time limit; no page was checked\n" +
+				"                                     fix: if the file is genuine, raise the limit with --timeout; otherwise export it again from the program that made it\n"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			r := runCLI(t, nil, append([]string{"check"}, tt.args...)...)
+			if r.code != exitFindings || !strings.Contains(r.stdout, tt.want) {
+				t.Errorf("exit %d, stdout:\n%s\nwant it to hold:\n%s", r.code, r.stdout, tt.want)
+			}
 		})
 	}
 }

@@ -24,6 +24,7 @@ type previewFlags struct {
 	dpi     float64
 	pdf     bool
 	out     string
+	split   string
 }
 
 func newPreviewCmd(e *env) *cobra.Command {
@@ -39,7 +40,10 @@ the box of every finding in magenta, numbered as in the text report of
 
 With --all and several pages, each page is written to its own file: OUT-1.png,
 OUT-2.png, ... With --pdf the output is a copy of the PDF with the same
-overlay drawn as vector graphics on every page. The input is never changed.`,
+overlay drawn as vector graphics on every page. The input is never changed.
+
+With --split (as for check), the window and reserved block are drawn on the
+first page of each letter of a batch file.`,
 		Example: `  lettergate preview letter.pdf -o letter.png
   lettergate preview --all --window right invoice.pdf -o invoice.png
   lettergate preview --pdf letter.pdf -o letter-checked.pdf`,
@@ -56,6 +60,7 @@ overlay drawn as vector graphics on every page. The input is never changed.`,
 	fs.Float64Var(&f.dpi, "dpi", preview.DefaultDPI, "resolution of the PNG")
 	fs.BoolVar(&f.pdf, "pdf", false, "write a PDF with the overlay on every page instead of PNG")
 	fs.StringVarP(&f.out, "output", "o", "", "output `FILE` (default: the input's name with -preview.png or -preview.pdf, in the current folder)")
+	fs.StringVar(&f.split, "split", "", "check the file as a batch of letters: every:N or address (as for check)")
 	return cmd
 }
 
@@ -81,11 +86,15 @@ func runPreview(cmd *cobra.Command, e *env, f *previewFlags, in string) error {
 	if err := notSameFile(in, out); err != nil {
 		return err
 	}
+	split, err := preflight.ParseSplit(f.split)
+	if err != nil {
+		return fmt.Errorf("--%w", err)
+	}
 	data, err := os.ReadFile(in)
 	if err != nil {
 		return fmt.Errorf("%s: %w", in, unwrapPathError(err))
 	}
-	opts := preflight.Options{Profile: profile, Window: window, Country: f.country}
+	opts := preflight.Options{Profile: profile, Window: window, Country: f.country, Split: split}
 	start := time.Now()
 	rep, err := preflight.Check(cmd.Context(), in, data, opts)
 	if err != nil {

@@ -88,9 +88,12 @@ func (t *textWriter) write(r *preflight.Report) error {
 	for i, f := range r.Findings {
 		if f.Page != page {
 			page = f.Page
-			if page == 0 {
+			switch l := letterOfPage(r, page); {
+			case page == 0:
 				b.WriteString("  whole file\n")
-			} else {
+			case l != nil:
+				fmt.Fprintf(&b, "  page %d (letter %d, page %d)\n", page, l.Letter, page-l.FirstPage+1)
+			default:
 				fmt.Fprintf(&b, "  page %d\n", page)
 			}
 		}
@@ -110,7 +113,9 @@ func (t *textWriter) write(r *preflight.Report) error {
 			fmt.Fprintf(&b, "%s%s\n", indent, t.paint(ansiBold, "fix: "+f.Fix))
 		}
 	}
-	if a := r.Address; a != nil {
+	if r.Split != "" {
+		t.writeLetters(&b, r)
+	} else if a := r.Address; a != nil {
 		fmt.Fprintf(&b, "  address as read from page 1")
 		if a.Box != nil {
 			fmt.Fprintf(&b, " (%s)", describeBox(a.Box))
@@ -131,6 +136,87 @@ func (t *textWriter) write(r *preflight.Report) error {
 }
 
 func (t *textWriter) close() error { return nil }
+
+// writeLetters writes how a split file was split and how many letters
+// passed, and a line for each letter with findings of its own.
+func (t *textWriter) writeLetters(b *strings.Builder, r *preflight.Report) {
+	if len(r.Letters) == 0 {
+		if r.Pages > 0 {
+			fmt.Fprintf(b, "  %s\n", t.paint(ansiDim, "not split into letters (--split "+r.Split+"): the errors above stop the check before it reads the pages"))
+		}
+		return
+	}
+	failed := 0
+	for _, l := range r.Letters {
+		if !l.OK {
+			failed++
+		}
+	}
+	fmt.Fprintf(b, "  %s (--split %s): %d ok", describeLetters(r.Letters), r.Split, len(r.Letters)-failed)
+	if failed > 0 {
+		fmt.Fprintf(b, ", %s", t.paint(ansiRed, fmt.Sprintf("%d failed", failed)))
+	}
+	b.WriteString("\n")
+	for _, l := range r.Letters {
+		var errs, warns int
+		for _, f := range r.Findings {
+			if f.Letter == l.Letter {
+				if f.Severity == preflight.Error {
+					errs++
+				} else {
+					warns++
+				}
+			}
+		}
+		if errs+warns == 0 {
+			continue // a letter failed by a finding on the whole file is not listed
+		}
+		pages := fmt.Sprintf("page %d", l.FirstPage)
+		if l.Pages > 1 {
+			pages = fmt.Sprintf("pages %d-%d", l.FirstPage, l.FirstPage+l.Pages-1)
+		}
+		fmt.Fprintf(b, "    letter %d  %s  to %s", l.Letter, pages, l.Country)
+		if l.Address != nil && len(l.Address.Lines) > 0 {
+			fmt.Fprintf(b, "  %q", l.Address.Lines[0])
+		}
+		fmt.Fprintf(b, ": %s\n", severityCounts(errs, warns))
+	}
+}
+
+// describeLetters says how many letters of how many pages a file was split
+// into: "6 letters of 2 pages", "4 letters of 2 pages, the last of 1",
+// "4 letters of 1 to 15 pages".
+func describeLetters(ls []preflight.Letter) string {
+	lo, hi := ls[0].Pages, ls[0].Pages
+	for _, l := range ls {
+		lo, hi = min(lo, l.Pages), max(hi, l.Pages)
+	}
+	n := fmt.Sprintf("%d %s", len(ls), pluralize(len(ls), "letter", "letters"))
+	last := ls[len(ls)-1].Pages
+	rest := ls[0].Pages
+	for _, l := range ls[:len(ls)-1] {
+		if l.Pages != rest {
+			rest = -1
+		}
+	}
+	switch {
+	case lo == hi:
+		return fmt.Sprintf("%s of %d %s", n, lo, pluralize(lo, "page", "pages"))
+	case len(ls) > 1 && rest > 0 && last < rest:
+		return fmt.Sprintf("%s of %d pages, the last of %d", n, rest, last)
+	}
+	return fmt.Sprintf("%s of %d to %d pages", n, lo, hi)
+}
+
+// letterOfPage returns the letter of a split file that page n belongs to.
+func letterOfPage(r *preflight.Report, n int) *preflight.Letter {
+	for i, l := range r.Letters {
+		if n >= l.FirstPage && n < l.FirstPage+l.Pages {
+			return &r.Letters[i]
+		}
+	}
+	return nil
+}
 
 func countSeverities(fs []preflight.Finding) (errs, warns int) {
 	for _, f := range fs {
@@ -161,9 +247,13 @@ func pluralize(n int, one, many string) string {
 	return many
 }
 
-// describeRun says what a report was checked against.
+// describeRun says what a report was checked against. The destination of
+// a split file is each letter's.
 func describeRun(r *preflight.Report) string {
 	parts := []string{fmt.Sprintf("profile %s, %s window, to %s", r.Profile, r.Window, r.Country)}
+	if r.Split != "" {
+		parts[0] = fmt.Sprintf("profile %s, %s window", r.Profile, r.Window)
+	}
 	if r.Pages > 0 {
 		parts = append(parts, fmt.Sprintf("%d %s", r.Pages, pluralize(r.Pages, "page", "pages")))
 	}
@@ -252,6 +342,9 @@ func (j *junitWriter) write(r *preflight.Report) error {
 		{"sha256", r.SHA256}, {"bytes", fmt.Sprint(r.Bytes)}, {"pages", fmt.Sprint(r.Pages)},
 		{"profile", r.Profile}, {"window", r.Window}, {"country", r.Country},
 	}}
+	if r.Split != "" {
+		s.Properties = append(s.Properties, junitProperty{"split", r.Split}, junitProperty{"letters", fmt.Sprint(len(r.Letters))})
+	}
 	skipped := map[string]bool{}
 	for _, id := range r.Skipped {
 		skipped[id] = true
@@ -293,7 +386,10 @@ func (j *junitWriter) write(r *preflight.Report) error {
 func findingLine(f preflight.Finding) string {
 	var b strings.Builder
 	b.WriteString(string(f.Severity) + ": ")
-	if f.Page > 0 {
+	switch {
+	case f.Letter > 0:
+		fmt.Fprintf(&b, "letter %d, page %d: ", f.Letter, f.Page)
+	case f.Page > 0:
 		fmt.Fprintf(&b, "page %d: ", f.Page)
 	}
 	b.WriteString(f.Message)

@@ -35,6 +35,10 @@ type Line struct {
 	SizePt, MinPt, MaxPt float64
 	Font                 string  // the font most of its glyphs use
 	Glyphs               []Glyph // the drawn glyphs, left to right
+	// InArea is set for a line whose body meets the address area, and not
+	// for one above or below it that Find added because it continues the
+	// block.
+	InArea bool
 }
 
 // Block is the recipient address found on page 1.
@@ -51,6 +55,15 @@ func (b Block) Texts() []string {
 		out[i] = l.Text
 	}
 	return out
+}
+
+// Strip returns the band of the page, top and bottom in millimetres, whose
+// glyphs Find looks at for window w: the reserved block and the address
+// area, and 15 mm above and below them. Glyphs outside it may be left out
+// of Find's input.
+func Strip(w rules.Window) (y0, y1 float64) {
+	r := w.Reserved.Union(w.Address)
+	return r.Y - stripMargin, r.Y1() + stripMargin
 }
 
 // Find returns the recipient block among the glyphs of page 1 for window w.
@@ -82,7 +95,8 @@ func Find(glyphs []Glyph, w rules.Window) Block {
 	b := Block{Area: area}
 	// Only text near the window matters; the whole width is kept so that
 	// a line crossing a side of the area is seen to its end.
-	ink, sp := prepare(glyphs, reserved.Y-stripMargin, reserved.Y1()+stripMargin)
+	y0, y1 := Strip(w)
+	ink, sp := prepare(glyphs, y0, y1)
 	var box bounds
 	for _, l := range pick(joinSplitLines(segments(bands(ink))), area, reserved) {
 		line := l.build(sp)

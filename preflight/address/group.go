@@ -584,10 +584,11 @@ func descends(r rune) bool {
 
 // aline is a line of the address being assembled.
 type aline struct {
-	segs []*seg
-	box  bounds
-	base float64
-	em   float64
+	segs   []*seg
+	box    bounds
+	base   float64
+	em     float64
+	inArea bool // picked for its body in the area, not added as a continuation
 }
 
 func newLine(segs []*seg) *aline {
@@ -624,7 +625,9 @@ func pick(segs []*seg, area, reserved rules.Rect) []*aline {
 	}
 	var lines []*aline
 	for _, b := range order {
-		lines = append(lines, newLine(byBand[b]))
+		l := newLine(byBand[b])
+		l.inArea = true
+		lines = append(lines, l)
 	}
 	sort.SliceStable(lines, func(i, j int) bool { return lines[i].base < lines[j].base })
 
@@ -688,6 +691,7 @@ func pick(segs []*seg, area, reserved rules.Rect) []*aline {
 func (l *aline) build(sp *spaces) Line {
 	var out Line
 	out.Box = l.box.rect()
+	out.InArea = l.inArea
 	local := &spaces{after: sp.after}
 	for _, b := range sp.boxes {
 		if b.meets(out.Box) {

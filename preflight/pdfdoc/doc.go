@@ -64,12 +64,17 @@ type Font struct {
 // Limits bound the work and memory spent on one file. A zero field means
 // the default.
 type Limits struct {
-	MaxStreamBytes int64         // decoded bytes of one stream
-	MaxFileBytes   int64         // decoded bytes of all streams together, images aside
-	MaxImagePixels int64         // width x height of one image
-	MaxOperators   int           // content operators on one page, forms counted each time drawn
-	MaxFormDepth   int           // nesting of Form XObjects
-	Timeout        time.Duration // checking one file
+	MaxStreamBytes int64 // decoded bytes of one stream
+	MaxFileBytes   int64 // decoded bytes of all streams together, images aside
+	MaxImagePixels int64 // width x height of one image
+	MaxOperators   int   // content operators on one page, forms counted each time drawn
+	MaxFormDepth   int   // nesting of Form XObjects
+	// MaxObjects bounds the objects PDFium lists on one page, those inside
+	// forms included (see [RasterOptions.MaxObjects]).
+	MaxObjects int
+	// Timeout is the time for checking one file, all of it: Open holds
+	// the reading of the structure to it, and the caller the rest.
+	Timeout time.Duration
 }
 
 // DefaultLimits are generous for real letters (a letter's content streams
@@ -81,10 +86,12 @@ var DefaultLimits = Limits{
 	MaxImagePixels: 150_000_000,
 	MaxOperators:   1_000_000,
 	MaxFormDepth:   12,
+	MaxObjects:     20_000,
 	Timeout:        30 * time.Second,
 }
 
-func (l Limits) withDefaults() Limits {
+// WithDefaults returns l with every zero field set to its default.
+func (l Limits) WithDefaults() Limits {
 	if l.MaxStreamBytes <= 0 {
 		l.MaxStreamBytes = DefaultLimits.MaxStreamBytes
 	}
@@ -99,6 +106,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxFormDepth <= 0 {
 		l.MaxFormDepth = DefaultLimits.MaxFormDepth
+	}
+	if l.MaxObjects <= 0 {
+		l.MaxObjects = DefaultLimits.MaxObjects
 	}
 	if l.Timeout <= 0 {
 		l.Timeout = DefaultLimits.Timeout
@@ -127,13 +137,24 @@ type OpenError struct {
 func (e *OpenError) Error() string { return e.Err.Error() }
 func (e *OpenError) Unwrap() error { return e.Err }
 
+// LimitError reports a page that breaks one of the Limits when PDFium reads
+// it; the rest of the file may still be checked.
+type LimitError struct {
+	Page  int
+	Limit string // the field of Limits, as "MaxObjects"
+	Err   error  // what the page has: "100001 objects, more than the limit of 20000"
+}
+
+func (e *LimitError) Error() string { return fmt.Sprintf("page %d has %v", e.Page, e.Err) }
+func (e *LimitError) Unwrap() error { return e.Err }
+
 var configOnce sync.Once
 
 // Open reads the structure of the PDF in data. It returns an *OpenError
 // when the file cannot be read, and never panics.
 func Open(ctx context.Context, data []byte, limits Limits) (*Document, error) {
 	configOnce.Do(api.DisableConfigDir) // or pdfcpu writes ~/.config/pdfcpu
-	limits = limits.withDefaults()
+	limits = limits.WithDefaults()
 	sum := sha256.Sum256(data)
 	doc := &Document{Data: data, SHA256: hex.EncodeToString(sum[:])}
 
@@ -145,18 +166,22 @@ func Open(ctx context.Context, data []byte, limits Limits) (*Document, error) {
 		// runs past the time limit is abandoned to finish on its own.
 		done <- guard(func() error { return doc.read(ctx, limits) })
 	}()
+	var err error
 	select {
-	case err := <-done:
-		if err != nil {
+	case err = <-done:
+		if err == nil {
+			return doc, nil
+		}
+		if ctx.Err() == nil {
 			return nil, err
 		}
-		return doc, nil
+		// The read failed because the time ran out: say that.
 	case <-ctx.Done():
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return nil, &OpenError{Kind: OverLimit, Limit: "Timeout", Err: fmt.Errorf("reading the structure took longer than the %v time limit", limits.Timeout)}
-		}
-		return nil, ctx.Err()
 	}
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return nil, &OpenError{Kind: OverLimit, Limit: "Timeout", Err: fmt.Errorf("reading the structure took longer than the %v time limit", limits.Timeout)}
+	}
+	return nil, ctx.Err()
 }
 
 // guard turns a panic inside a PDF library into an unreadable-file error.

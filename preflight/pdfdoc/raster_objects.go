@@ -2,6 +2,7 @@ package pdfdoc
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -11,6 +12,8 @@ import (
 	"github.com/klippa-app/go-pdfium/references"
 	"github.com/klippa-app/go-pdfium/requests"
 	"github.com/klippa-app/go-pdfium/structs"
+
+	"github.com/lettergate/lettergate/rules"
 )
 
 // ObjectKind is what a page object is. The values are the "kind" of a
@@ -84,13 +87,18 @@ func white(c [4]uint8) bool {
 // the unclipped bounds of its top-level objects (a form's bounds hold its
 // content) and the rectangles of its printing annotations, in user space.
 // It is cheap (two calls per object) and conservative: a part of the page
-// that no box meets is blank.
+// that no box meets is blank. A page with more top-level objects than
+// RasterOptions.MaxObjects gives a *LimitError.
 func (r *Raster) Footprint(ctx context.Context, n int) ([]Box, error) {
+	limit := r.opts.MaxObjects
 	return call(ctx, r, n, "footprint", func(s *session, page requests.Page) ([]Box, error) {
 		inst := s.inst
 		cnt, err := inst.FPDFPage_CountObjects(&requests.FPDFPage_CountObjects{Page: page})
 		if err != nil {
 			return nil, fmt.Errorf("objects: %w", err)
+		}
+		if cnt.Count > limit {
+			return nil, tooManyObjects(n, cnt.Count, limit, false)
 		}
 		out := make([]Box, 0, cnt.Count)
 		for i := 0; i < cnt.Count; i++ {
@@ -182,9 +190,16 @@ func rectF(r structs.FPDF_FS_RECTF) Box {
 	return Box{float64(r.Left), float64(r.Bottom), float64(r.Right), float64(r.Top)}.Normalize()
 }
 
-// maxObjects bounds the objects listed for one page, forms included, so a
-// hostile page cannot make the list unbounded.
-const maxObjects = 20000
+// tooManyObjects is the error of a page with more objects than limit:
+// count of them, or when atLeast, more than counted (the list stopped at
+// the limit, forms' objects counted).
+func tooManyObjects(page, count, limit int, atLeast bool) error {
+	err := fmt.Errorf("%d objects, more than the limit of %d", count, limit)
+	if atLeast {
+		err = fmt.Errorf("more objects than the limit of %d, those inside forms counted", limit)
+	}
+	return &LimitError{Page: page, Limit: "MaxObjects", Err: err}
+}
 
 // maxFormDepth bounds the nesting of forms that Objects follows.
 const maxFormDepth = 12
@@ -192,25 +207,34 @@ const maxFormDepth = 12
 // Objects lists what page n paints, in painting order: its page objects,
 // the objects inside its Form XObjects after the form itself (with the
 // form's matrix applied and clipped by the form's clip), and its printing
-// annotations last, as they are drawn over the content.
+// annotations last, as they are drawn over the content. A page with more
+// objects than RasterOptions.MaxObjects, forms' objects counted, gives a
+// *LimitError.
 func (r *Raster) Objects(ctx context.Context, n int) ([]Object, error) {
+	limit := r.opts.MaxObjects
 	return call(ctx, r, n, "objects", func(s *session, page requests.Page) ([]Object, error) {
 		inst := s.inst
-		tp, err := s.textPage(page)
-		if err != nil {
-			return nil, err
-		}
-		w := objectWalker{inst: inst, text: tp}
 		cnt, err := inst.FPDFPage_CountObjects(&requests.FPDFPage_CountObjects{Page: page})
 		if err != nil {
 			return nil, fmt.Errorf("objects: %w", err)
 		}
-		for i := 0; i < cnt.Count && len(w.out) < maxObjects; i++ {
+		if cnt.Count > limit {
+			return nil, tooManyObjects(n, cnt.Count, limit, false)
+		}
+		tp, err := s.textPage(page)
+		if err != nil {
+			return nil, err
+		}
+		w := objectWalker{inst: inst, text: tp, limit: limit}
+		for i := 0; i < cnt.Count; i++ {
 			o, err := inst.FPDFPage_GetObject(&requests.FPDFPage_GetObject{Page: page, Index: i})
 			if err != nil {
 				return nil, fmt.Errorf("object %d: %w", i, err)
 			}
 			if err := w.walk(o.PageObject, identity, noClip, 0, -1); err != nil {
+				if errors.Is(err, errObjectLimit) {
+					return nil, tooManyObjects(n, 0, limit, true)
+				}
 				return nil, err
 			}
 		}
@@ -277,10 +301,14 @@ func intersect(a, b Box) Box {
 func (b Box) Empty() bool { return b.URX <= b.LLX || b.URY <= b.LLY }
 
 type objectWalker struct {
-	inst pdfium.Pdfium
-	text references.FPDF_TEXTPAGE
-	out  []Object
+	inst  pdfium.Pdfium
+	text  references.FPDF_TEXTPAGE
+	out   []Object
+	limit int // of len(out)
 }
+
+// errObjectLimit stops a walk that would list more than its limit.
+var errObjectLimit = errors.New("too many objects")
 
 // walk appends obj, whose coordinates map to the page by m and which shows
 // only within clip (page space), and the objects inside it when it is a
@@ -327,6 +355,9 @@ func (w *objectWalker) walk(obj references.FPDF_PAGEOBJECT, m matrix, clip Box, 
 	if o.Box.Empty() && o.Kind != KindForm {
 		return nil // clipped away entirely
 	}
+	if len(w.out) >= w.limit {
+		return errObjectLimit
+	}
 	w.out = append(w.out, o)
 	if o.Kind != KindForm || depth >= maxFormDepth {
 		return nil
@@ -341,7 +372,7 @@ func (w *objectWalker) walk(obj references.FPDF_PAGEOBJECT, m matrix, clip Box, 
 	if err != nil {
 		return fmt.Errorf("form objects: %w", err)
 	}
-	for i := 0; i < cnt.Count && len(w.out) < maxObjects; i++ {
+	for i := 0; i < cnt.Count; i++ {
 		c, err := inst.FPDFFormObj_GetObject(&requests.FPDFFormObj_GetObject{PageObject: obj, Index: uint64(i)})
 		if err != nil {
 			return fmt.Errorf("form object %d: %w", i, err)
@@ -487,7 +518,50 @@ type Char struct {
 // Chars returns the characters of page n in PDFium's reading order.
 func (r *Raster) Chars(ctx context.Context, n int) ([]Char, error) {
 	return call(ctx, r, n, "text", func(s *session, page requests.Page) ([]Char, error) {
+		tp, err := s.textPage(page)
+		if err != nil {
+			return nil, err
+		}
+		cnt, err := s.inst.FPDFText_CountChars(&requests.FPDFText_CountChars{TextPage: tp})
+		if err != nil {
+			return nil, fmt.Errorf("text: %w", err)
+		}
+		out := make([]Char, 0, cnt.Count)
+		for i := 0; i < cnt.Count; i++ {
+			out = append(out, describeChar(s.inst, tp, i, true))
+		}
+		return out, nil
+	})
+}
+
+// leafChars is the length of a run of characters that CharsIn describes
+// whole when its text runs meet the area, rather than halving it again.
+const leafChars = 32
+
+// runMargin widens the area CharsIn looks for (points): PDFium's text runs
+// span the font's ascent and descent, which a glyph's own box may pass
+// (an accent on a capital, an italic overhang).
+const runMargin = 15.0
+
+// CharsIn returns the characters of page n whose glyphs may lie in area
+// (millimetres of the page as displayed), in PDFium's reading order: every
+// run of characters that meets it, with the characters around it, and
+// often some more. Where characters are left out between two runs, a
+// generated space stands for them, so that words stay apart.
+//
+// It costs a fraction of Chars on a full page: the character ranges of the
+// page are halved until their text runs (FPDFText_CountRects, computed
+// inside PDFium) miss the area, and only the ranges that meet it are
+// described, at seven calls a character.
+func (r *Raster) CharsIn(ctx context.Context, n int, area rules.Rect) ([]Char, error) {
+	return call(ctx, r, n, "text", func(s *session, page requests.Page) ([]Char, error) {
 		inst := s.inst
+		g, err := s.geometry(page)
+		if err != nil {
+			return nil, err
+		}
+		want := g.RectToBox(area)
+		want = Box{want.LLX - runMargin, want.LLY - runMargin, want.URX + runMargin, want.URY + runMargin}
 		tp, err := s.textPage(page)
 		if err != nil {
 			return nil, err
@@ -496,39 +570,97 @@ func (r *Raster) Chars(ctx context.Context, n int) ([]Char, error) {
 		if err != nil {
 			return nil, fmt.Errorf("text: %w", err)
 		}
-		out := make([]Char, 0, cnt.Count)
-		for i := 0; i < cnt.Count; i++ {
-			var c Char
-			if u, err := inst.FPDFText_GetUnicode(&requests.FPDFText_GetUnicode{TextPage: tp, Index: i}); err == nil {
-				c.Rune = rune(u.Unicode)
+		// meets reports whether a text run of characters [start, start+count) meets want.
+		meets := func(start, count int) (bool, error) {
+			rc, err := inst.FPDFText_CountRects(&requests.FPDFText_CountRects{TextPage: tp, StartIndex: start, Count: count})
+			if err != nil {
+				return false, fmt.Errorf("text runs: %w", err)
 			}
-			if g, err := inst.FPDFText_IsGenerated(&requests.FPDFText_IsGenerated{TextPage: tp, Index: i}); err == nil {
-				c.Generated = g.IsGenerated
-			}
-			if !c.Generated {
-				if b, err := inst.FPDFText_GetCharBox(&requests.FPDFText_GetCharBox{TextPage: tp, Index: i}); err == nil {
-					c.Box = Box{b.Left, b.Bottom, b.Right, b.Top}.Normalize()
+			for i := 0; i < rc.Count; i++ {
+				rr, err := inst.FPDFText_GetRect(&requests.FPDFText_GetRect{TextPage: tp, Index: i})
+				if err != nil {
+					return false, fmt.Errorf("text run %d: %w", i, err)
 				}
-				if b, err := inst.FPDFText_GetLooseCharBox(&requests.FPDFText_GetLooseCharBox{TextPage: tp, Index: i}); err == nil {
-					c.Loose = rectF(b.Rect)
-				}
-				if s, err := inst.FPDFText_GetFontSize(&requests.FPDFText_GetFontSize{TextPage: tp, Index: i}); err == nil {
-					c.SizePt = s.FontSize
-					// GetFontSize is the size set by Tf; the character's
-					// matrix (text matrix, CTM, forms) scales it, as for
-					// text objects.
-					if m, err := inst.FPDFText_GetMatrix(&requests.FPDFText_GetMatrix{TextPage: tp, Index: i}); err == nil {
-						if k := matrixOf(m.Matrix).scale(); k > 0 {
-							c.SizePt *= k
-						}
-					}
-				}
-				if f, err := inst.FPDFText_GetFontInfo(&requests.FPDFText_GetFontInfo{TextPage: tp, Index: i}); err == nil {
-					c.Font = stripSubset(f.FontName)
+				b := Box{rr.Left, rr.Bottom, rr.Right, rr.Top}.Normalize()
+				// Closed intervals: a run as thin as a hyphen counts.
+				if b.LLX <= want.URX && b.URX >= want.LLX && b.LLY <= want.URY && b.URY >= want.LLY {
+					return true, nil
 				}
 			}
-			out = append(out, c)
+			return false, nil
+		}
+		var ranges [][2]int // [start, end) of the characters to describe
+		var visit func(start, count int) error
+		visit = func(start, count int) error {
+			hit, err := meets(start, count)
+			if err != nil || !hit {
+				return err
+			}
+			if count <= leafChars {
+				if k := len(ranges) - 1; k >= 0 && ranges[k][1] == start {
+					ranges[k][1] = start + count
+				} else {
+					ranges = append(ranges, [2]int{start, start + count})
+				}
+				return nil
+			}
+			half := count / 2
+			if err := visit(start, half); err != nil {
+				return err
+			}
+			return visit(start+half, count-half)
+		}
+		if cnt.Count > 0 {
+			if err := visit(0, cnt.Count); err != nil {
+				return nil, err
+			}
+		}
+		var out []Char
+		for k, rg := range ranges {
+			if k > 0 {
+				out = append(out, Char{Rune: ' ', Generated: true})
+			}
+			for i := rg[0]; i < rg[1]; i++ {
+				out = append(out, describeChar(inst, tp, i, false))
+			}
 		}
 		return out, nil
 	})
+}
+
+// describeChar reads character i of a text page, its loose box only when
+// asked for.
+func describeChar(inst pdfium.Pdfium, tp references.FPDF_TEXTPAGE, i int, loose bool) Char {
+	var c Char
+	if u, err := inst.FPDFText_GetUnicode(&requests.FPDFText_GetUnicode{TextPage: tp, Index: i}); err == nil {
+		c.Rune = rune(u.Unicode)
+	}
+	if g, err := inst.FPDFText_IsGenerated(&requests.FPDFText_IsGenerated{TextPage: tp, Index: i}); err == nil {
+		c.Generated = g.IsGenerated
+	}
+	if c.Generated {
+		return c
+	}
+	if b, err := inst.FPDFText_GetCharBox(&requests.FPDFText_GetCharBox{TextPage: tp, Index: i}); err == nil {
+		c.Box = Box{b.Left, b.Bottom, b.Right, b.Top}.Normalize()
+	}
+	if loose {
+		if b, err := inst.FPDFText_GetLooseCharBox(&requests.FPDFText_GetLooseCharBox{TextPage: tp, Index: i}); err == nil {
+			c.Loose = rectF(b.Rect)
+		}
+	}
+	if s, err := inst.FPDFText_GetFontSize(&requests.FPDFText_GetFontSize{TextPage: tp, Index: i}); err == nil {
+		c.SizePt = s.FontSize
+		// GetFontSize is the size set by Tf; the character's matrix (text
+		// matrix, CTM, forms) scales it, as for text objects.
+		if m, err := inst.FPDFText_GetMatrix(&requests.FPDFText_GetMatrix{TextPage: tp, Index: i}); err == nil {
+			if k := matrixOf(m.Matrix).scale(); k > 0 {
+				c.SizePt *= k
+			}
+		}
+	}
+	if f, err := inst.FPDFText_GetFontInfo(&requests.FPDFText_GetFontInfo{TextPage: tp, Index: i}); err == nil {
+		c.Font = stripSubset(f.FontName)
+	}
+	return c
 }

@@ -473,3 +473,136 @@ func TestRasterErrors(t *testing.T) {
 		t.Error("Objects after Close: no error")
 	}
 }
+
+// TestRecycle: a session that has loaded recyclePages pages is replaced by
+// a fresh one when the next page is loaded, and reads the same.
+func TestRecycle(t *testing.T) {
+	var pages []testPage
+	for i := 0; i < 5; i++ {
+		pages = append(pages, testPage{content: fmt.Sprintf("BT /F1 10 Tf 100 700 Td (Page %d) Tj ET\n", i+1) + rectMM(10+float64(i), 20, 5, 5)})
+	}
+	data := testPDF(pages...)
+	ctx := context.Background()
+	read := func(r *Raster) string {
+		var b strings.Builder
+		for _, n := range []int{1, 2, 3, 3, 5, 4, 1, 2, 5} {
+			cs, err := r.Chars(ctx, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fp, err := r.Footprint(ctx, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range cs {
+				b.WriteRune(c.Rune)
+			}
+			fmt.Fprintf(&b, " %d objects %.1f; ", len(fp), fp[len(fp)-1].LLX)
+		}
+		return b.String()
+	}
+	want := read(openTest(t, data))
+	old := recyclePages
+	recyclePages = 2
+	defer func() { recyclePages = old }()
+	r := openTest(t, data)
+	if got := read(r); got != want {
+		t.Errorf("with a fresh session every 2 pages:\n%s\nwant\n%s", got, want)
+	}
+	if r.s == nil || r.s.loads > 2 {
+		t.Errorf("session after 9 page changes: %+v", r.s)
+	}
+}
+
+// TestObjectLimit: a page with more objects than the limit is an error
+// naming the limit, from Footprint (top-level objects) and from Objects
+// (forms' objects counted), never a shortened list.
+func TestObjectLimit(t *testing.T) {
+	ctx := context.Background()
+	var many strings.Builder
+	for i := 0; i < 30; i++ {
+		many.WriteString(rectMM(20+float64(i), 100, 0.5, 0.5))
+	}
+	data := testPDF(testPage{content: many.String()}, testPage{content: rectMM(20, 100, 5, 5)})
+	for _, tt := range []struct {
+		limit        int
+		footprintErr string
+		objectsErr   string
+	}{
+		{0, "", ""}, // the default, 20,000
+		{30, "", ""},
+		{29, "page 1 has 30 objects, more than the limit of 29", "page 1 has 30 objects, more than the limit of 29"},
+	} {
+		r, err := OpenRaster(ctx, data, RasterOptions{MaxObjects: tt.limit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, ferr := r.Footprint(ctx, 1)
+		_, oerr := r.Objects(ctx, 1)
+		msg := func(err error) string {
+			var le *LimitError
+			if err == nil {
+				return ""
+			}
+			if !errors.As(err, &le) || le.Limit != "MaxObjects" || le.Page != 1 {
+				return "not a LimitError: " + err.Error()
+			}
+			return err.Error()
+		}
+		if msg(ferr) != tt.footprintErr || msg(oerr) != tt.objectsErr {
+			t.Errorf("limit %d: Footprint %q, Objects %q; want %q, %q", tt.limit, msg(ferr), msg(oerr), tt.footprintErr, tt.objectsErr)
+		}
+		if _, err := r.Objects(ctx, 2); err != nil {
+			t.Errorf("limit %d, page 2: %v", tt.limit, err)
+		}
+		r.Close()
+	}
+}
+
+// TestCharsIn: the characters near an area are those of the page that
+// lie there, in the page's order, with a generated space where others
+// are left out.
+func TestCharsIn(t *testing.T) {
+	var content strings.Builder
+	for i := 0; i < 40; i++ {
+		// Lines 10 mm apart from y 20 mm down, each its own text object.
+		fmt.Fprintf(&content, "BT /F1 10 Tf %.2f %.2f Td (Line %02d of the page with some words) Tj ET\n", mmPt(25), 841.8898-mmPt(20+float64(i)*6), i)
+	}
+	r := openTest(t, testPDF(testPage{content: content.String()}))
+	ctx := context.Background()
+	all, err := r.Chars(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	near, err := r.CharsIn(ctx, 1, rules.Rect{X: 0, Y: 120, W: 210, H: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := func(cs []Char) string {
+		var b strings.Builder
+		for _, c := range cs {
+			b.WriteRune(c.Rune)
+		}
+		return b.String()
+	}
+	got := text(near)
+	// Lines 17 to 20 (y 122 to 140 mm) must be there whole, with what
+	// PDFium reads between them; lines far away must not.
+	whole := text(all)
+	from, to := strings.Index(whole, "Line 17"), strings.Index(whole, "Line 20")+len("Line 20 of the page with some words")
+	if !strings.Contains(got, whole[from:to]) || strings.Contains(got, "Line 05") || strings.Contains(got, "Line 35") {
+		t.Errorf("CharsIn read %q", got)
+	}
+	if len(near) >= len(all)/2 {
+		t.Errorf("CharsIn described %d of %d characters", len(near), len(all))
+	}
+	for _, c := range near {
+		if !c.Generated && (c.Box.Width() <= 0 || c.SizePt != 10 || c.Font != "Helvetica") {
+			t.Fatalf("character %+v", c)
+		}
+	}
+	none, err := r.CharsIn(ctx, 1, rules.Rect{X: 0, Y: 285, W: 210, H: 10})
+	if err != nil || len(none) != 0 {
+		t.Errorf("CharsIn at the foot of the page: %q, %v", text(none), err)
+	}
+}

@@ -67,6 +67,28 @@ func writeHostileSet(dir string) error {
 	files["image_bomb.pdf"] = onePage(a4Box, "<< /XObject << /Im 5 0 R >> >>", "", "q 100 0 0 100 50 50 cm /Im Do Q",
 		flateStream("/Type /XObject /Subtype /Image /Width 100000 /Height 100000 /ColorSpace /DeviceGray /BitsPerComponent 8", bytes.Repeat([]byte{0}, 1<<20)))
 
+	// 100,000 tiny squares, each its own path object (re f), in the body
+	// of the page, and one more in the bottom border, drawn last: more
+	// objects than PDFium is asked to list (20,000), 200,000 operators.
+	// The border square must still be found, by its pixels.
+	var sq strings.Builder
+	sq.WriteString("0 g\n")
+	for i := range 100_000 {
+		fmt.Fprintf(&sq, "%g %d 0.5 0.5 re f\n", 90+float64(i%500)*0.8, 150+(i/500)*2)
+	}
+	sq.WriteString("300 5 2 2 re f\n")
+	files["many_objects.pdf"] = onePageStream(a4Box, "<< >>", "", flateStream("", []byte(sq.String())))
+
+	// A page that is slow to render: a function-based shading over the
+	// whole page, its colour a PostScript calculator function of 800
+	// operators, which PDFium evaluates for every pixel (some 7 s for the
+	// zones and the address area of the page at 300 dpi on 2 shared cores).
+	// For the time limit of the whole check, which its golden sets to 1 s.
+	prog := "{ pop " + strings.Repeat("dup mul ", 400) + "}"
+	files["slow_shading.pdf"] = onePage(a4Box, "<< /Shading << /Sh0 5 0 R >> >>", "", "/Sh0 sh",
+		"<< /ShadingType 1 /ColorSpace /DeviceGray /Domain [0 1 0 1] /Matrix [595.276 0 0 841.89 0 0] /Function 6 0 R >>",
+		stream("/FunctionType 4 /Domain [0 1 0 1] /Range [0 1]", prog))
+
 	for name, data := range files {
 		if err := writeFile(dir, name, data); err != nil {
 			return err
