@@ -180,6 +180,11 @@ func Check(ctx context.Context, name string, data []byte, opts Options) (*Report
 // the caller's; the rules run under fileCtx, which ends at the file's time
 // limit.
 func checkParsed(ctx, fileCtx context.Context, name string, size int64, sha string, doc *pdfdoc.Document, openErr *pdfdoc.OpenError, o Options) (*Report, error) {
+	if f := o.Split.First; len(f) > 0 && doc != nil && f[len(f)-1] > doc.PageCount {
+		// The options do not fit the file: nothing about the file is known
+		// wrong, so this is not a finding.
+		return nil, fmt.Errorf("--split %s names page %d as a letter's first, but the file has %d pages", o.Split, f[len(f)-1], doc.PageCount)
+	}
 	w, _ := o.Profile.Window(o.Window)
 	st := &checkState{country: o.Country, forced: o.Country != "", split: o.Split, maxObjects: o.Limits.MaxObjects}
 	if !st.forced {

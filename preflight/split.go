@@ -38,10 +38,13 @@ import (
 type Split struct {
 	Every   int  // pages per letter; the last letter may be shorter
 	Address bool // a letter starts on each page that reads as a first page
+	// First lists the first page of each letter, for a program that knows
+	// them (the renderer of a merged batch): 1, then ascending.
+	First []int
 }
 
-// ParseSplit parses the text form of a split: "every:N", "address", or ""
-// for none.
+// ParseSplit parses the text form of a split: "every:N", "address",
+// "first:1,3,7" (the first page of each letter), or "" for none.
 func ParseSplit(s string) (Split, error) {
 	s = strings.TrimSpace(s)
 	switch {
@@ -54,8 +57,24 @@ func ParseSplit(s string) (Split, error) {
 		if err == nil && n >= 1 {
 			return Split{Every: n}, nil
 		}
+	case strings.HasPrefix(s, "first:"):
+		var sp Split
+		for _, f := range strings.Split(strings.TrimPrefix(s, "first:"), ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil {
+				sp.First = nil
+				break
+			}
+			sp.First = append(sp.First, n)
+		}
+		if sp.First != nil {
+			if err := sp.validate(); err != nil {
+				return Split{}, fmt.Errorf("split %q: %w", s, err)
+			}
+			return sp, nil
+		}
 	}
-	return Split{}, fmt.Errorf("split %q: want every:N, a letter every N pages (every:2), or address, a letter on each page with an address", s)
+	return Split{}, fmt.Errorf("split %q: want every:N, a letter every N pages (every:2), address, a letter on each page with an address, or first:1,3,7, the first page of each letter", s)
 }
 
 // String returns the text form ParseSplit reads.
@@ -65,16 +84,33 @@ func (s Split) String() string {
 		return "address"
 	case s.Every > 0:
 		return fmt.Sprintf("every:%d", s.Every)
+	case len(s.First) > 0:
+		parts := make([]string, len(s.First))
+		for i, n := range s.First {
+			parts[i] = strconv.Itoa(n)
+		}
+		return "first:" + strings.Join(parts, ",")
 	}
 	return ""
 }
 
 // IsZero reports whether the split checks a file as one letter.
-func (s Split) IsZero() bool { return s == Split{} }
+func (s Split) IsZero() bool { return s.Every == 0 && !s.Address && len(s.First) == 0 }
 
 func (s Split) validate() error {
-	if s.Every < 0 || s.Address && s.Every != 0 {
-		return fmt.Errorf("split: want Every >= 1 or Address, not both (got Every %d, Address %v)", s.Every, s.Address)
+	kinds := 0
+	for _, set := range []bool{s.Every != 0, s.Address, len(s.First) > 0} {
+		if set {
+			kinds++
+		}
+	}
+	if s.Every < 0 || kinds > 1 {
+		return fmt.Errorf("split: want one of Every >= 1, Address or First (got Every %d, Address %v, First %v)", s.Every, s.Address, s.First)
+	}
+	for i, n := range s.First {
+		if i == 0 && n != 1 || i > 0 && n <= s.First[i-1] {
+			return fmt.Errorf("first pages %v: want 1, then ascending page numbers", s.First)
+		}
 	}
 	return nil
 }
@@ -131,6 +167,20 @@ func (p *Pass) split() ([]LetterPages, error) {
 		return nil, nil
 	}
 	n := p.Doc.PageCount
+	if firsts := p.check.split.First; len(firsts) > 0 {
+		if last := firsts[len(firsts)-1]; last > n {
+			return nil, fmt.Errorf("the split names page %d as a letter's first, but the file has %d pages", last, n)
+		}
+		var out []LetterPages
+		for i, first := range firsts {
+			last := n
+			if i+1 < len(firsts) {
+				last = firsts[i+1] - 1
+			}
+			out = append(out, LetterPages{Letter: i + 1, First: first, Last: last})
+		}
+		return out, nil
+	}
 	every := p.check.split.Every
 	if every <= 0 {
 		every = n

@@ -17,7 +17,7 @@ import (
 )
 
 func TestParseSplit(t *testing.T) {
-	const want = "want every:N, a letter every N pages (every:2), or address, a letter on each page with an address"
+	const want = "want every:N, a letter every N pages (every:2), address, a letter on each page with an address, or first:1,3,7, the first page of each letter"
 	tests := []struct {
 		in   string
 		want Split
@@ -33,6 +33,11 @@ func TestParseSplit(t *testing.T) {
 		{"every:two", Split{}, `split "every:two": ` + want},
 		{"pages:2", Split{}, `split "pages:2": ` + want},
 		{"Address", Split{}, `split "Address": ` + want},
+		{"first:1,3,7", Split{First: []int{1, 3, 7}}, ""},
+		{"first:1", Split{First: []int{1}}, ""},
+		{"first:2,4", Split{}, `split "first:2,4": first pages [2 4]: want 1, then ascending page numbers`},
+		{"first:1,4,3", Split{}, `split "first:1,4,3": first pages [1 4 3]: want 1, then ascending page numbers`},
+		{"first:1,x", Split{}, `split "first:1,x": ` + want},
 	}
 	for _, tt := range tests {
 		got, err := ParseSplit(tt.in)
@@ -40,7 +45,7 @@ func TestParseSplit(t *testing.T) {
 		if err != nil {
 			msg = err.Error()
 		}
-		if got != tt.want || msg != tt.err {
+		if !reflect.DeepEqual(got, tt.want) || msg != tt.err {
 			t.Errorf("ParseSplit(%q) = %+v, %q; want %+v, %q", tt.in, got, msg, tt.want, tt.err)
 		}
 		if tt.err == "" && got.String() != strings.TrimSpace(tt.in) {
@@ -49,6 +54,9 @@ func TestParseSplit(t *testing.T) {
 	}
 	if err := (Options{Split: Split{Every: 2, Address: true}}).Validate(); err == nil {
 		t.Error("Validate accepts a split by count and by address at once")
+	}
+	if err := (Options{Split: Split{Every: 2, First: []int{1, 3}}}).Validate(); err == nil {
+		t.Error("Validate accepts a split by count and by first pages at once")
 	}
 }
 
@@ -68,6 +76,31 @@ func TestLettersEvery(t *testing.T) {
 		got, err := p.Letters()
 		if err != nil || !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("%d pages, every %d: %v, %v; want %v", tt.pages, tt.every, got, err, tt.want)
+		}
+	}
+}
+
+func TestLettersFirst(t *testing.T) {
+	tests := []struct {
+		pages int
+		first []int
+		want  []LetterPages
+		err   string
+	}{
+		{7, []int{1, 3, 6}, []LetterPages{{1, 1, 2}, {2, 3, 5}, {3, 6, 7}}, ""},
+		{3, []int{1}, []LetterPages{{1, 1, 3}}, ""},
+		{3, []int{1, 3}, []LetterPages{{1, 1, 2}, {2, 3, 3}}, ""},
+		{3, []int{1, 4}, nil, "the split names page 4 as a letter's first, but the file has 3 pages"},
+	}
+	for _, tt := range tests {
+		p := &Pass{Doc: &pdfdoc.Document{PageCount: tt.pages}, check: &checkState{split: Split{First: tt.first}}}
+		got, err := p.Letters()
+		msg := ""
+		if err != nil {
+			msg = err.Error()
+		}
+		if msg != tt.err || !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%d pages, first %v: %v, %q; want %v, %q", tt.pages, tt.first, got, msg, tt.want, tt.err)
 		}
 	}
 }

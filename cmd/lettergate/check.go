@@ -80,7 +80,7 @@ Exit status: 0 when every file is fine, 1 when some file has an error finding
 	fs.StringVar(&f.failOn, "fail-on", "error", "exit 1 on findings of this severity or worse: error or warning")
 	fs.IntVar(&f.jobs, "jobs", runtime.GOMAXPROCS(0), "files checked at the same time")
 	fs.StringVar(&f.preview, "preview", "", "write a PNG of every page with a finding into `DIR`, with the zones and findings drawn (see lettergate preview)")
-	fs.StringVar(&f.split, "split", "", "check each file as a batch of letters: every:N (a letter every N pages) or address (a letter on each page with an address)")
+	fs.StringVar(&f.split, "split", "", "check each file as a batch of letters: every:N (a letter every N pages), address (a letter on each page with an address) or first:1,3,7 (the first page of each letter)")
 	l := pdfdoc.DefaultLimits
 	fs.Int64Var(&f.maxFileMB, "max-file-mb", 256, "limit: largest file read, in MB")
 	fs.Int64Var(&f.maxStreamMB, "max-stream-mb", l.MaxStreamBytes>>20, "limit: decoded size of one stream, in MB")
@@ -203,7 +203,7 @@ func runCheck(cmd *cobra.Command, e *env, f *checkFlags, args []string) error {
 	}
 	switch {
 	case len(readErrs) > 0:
-		return fmt.Errorf("%d %s could not be read", len(readErrs), pluralize(len(readErrs), "file", "files"))
+		return fmt.Errorf("%d %s could not be checked", len(readErrs), pluralize(len(readErrs), "file", "files"))
 	case sum.failed > 0:
 		return &exitCodeError{code: exitFindings}
 	}

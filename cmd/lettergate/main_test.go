@@ -87,8 +87,8 @@ func TestUsageErrors(t *testing.T) {
 		{"bad limit", []string{"check", "--max-operators", "0", "testdata/doc/good_letter.pdf"}, "lettergate: --max-operators must be positive\n"},
 		{"bad jobs", []string{"check", "--jobs", "0", "testdata/doc/good_letter.pdf"}, "lettergate: --jobs must be at least 1\n"},
 		{"bad object limit", []string{"check", "--max-objects", "-1", "testdata/doc/good_letter.pdf"}, "lettergate: --max-objects must be positive\n"},
-		{"bad split", []string{"check", "--split", "every:0", "testdata/doc/good_letter.pdf"}, "lettergate: --split \"every:0\": want every:N, a letter every N pages (every:2), or address, a letter on each page with an address\n"},
-		{"bad split in preview", []string{"preview", "--split", "pages", "testdata/doc/good_letter.pdf"}, "lettergate: --split \"pages\": want every:N, a letter every N pages (every:2), or address, a letter on each page with an address\n"},
+		{"bad split", []string{"check", "--split", "every:0", "testdata/doc/good_letter.pdf"}, "lettergate: --split \"every:0\": want every:N, a letter every N pages (every:2), address, a letter on each page with an address, or first:1,3,7, the first page of each letter\n"},
+		{"bad split in preview", []string{"preview", "--split", "pages", "testdata/doc/good_letter.pdf"}, "lettergate: --split \"pages\": want every:N, a letter every N pages (every:2), address, a letter on each page with an address, or first:1,3,7, the first page of each letter\n"},
 		// Pingen's batch upload is not implemented: send takes one letter a file.
 		{"send has no split", []string{"send", "--split", "every:2", "testdata/doc/good_letter.pdf"}, "lettergate: lettergate send: unknown flag: --split (see lettergate send --help)\n"},
 		{"bad flag", []string{"check", "--colour", "x.pdf"}, "lettergate: lettergate check: unknown flag: --colour (see lettergate check --help)\n"},

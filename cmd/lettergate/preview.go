@@ -60,7 +60,7 @@ first page of each letter of a batch file.`,
 	fs.Float64Var(&f.dpi, "dpi", preview.DefaultDPI, "resolution of the PNG")
 	fs.BoolVar(&f.pdf, "pdf", false, "write a PDF with the overlay on every page instead of PNG")
 	fs.StringVarP(&f.out, "output", "o", "", "output `FILE` (default: the input's name with -preview.png or -preview.pdf, in the current folder)")
-	fs.StringVar(&f.split, "split", "", "check the file as a batch of letters: every:N or address (as for check)")
+	fs.StringVar(&f.split, "split", "", "check the file as a batch of letters: every:N, address or first:1,3,7 (as for check)")
 	return cmd
 }
 

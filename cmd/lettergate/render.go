@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/lettergate/lettergate/preflight"
+	"github.com/lettergate/lettergate/preflight/pdfdoc"
 	"github.com/lettergate/lettergate/render"
 	"github.com/lettergate/lettergate/templates"
 )
@@ -534,29 +535,22 @@ func (j *renderJob) merged(ctx context.Context, recs <-chan record, readErr func
 	pdf := buf.Bytes()
 	var rep *preflight.Report
 	if !j.f.noCheck {
-		// The merged file is checked as a whole; the page limit is the
-		// limit of each letter, checked here, not of the file.
-		if rep, err = j.check(ctx, j.f.out, pdf, letters[0].info.Country); err != nil {
+		// Checked as the batch it is: the page-1 rules on each letter's
+		// first page, each letter's page count against the limit of its own
+		// destination, which the check reads from its address.
+		firsts := make([]int, len(letters))
+		for i, l := range letters {
+			firsts[i] = l.first
+		}
+		rep, err = preflight.Check(ctx, j.f.out, pdf, preflight.Options{
+			Profile: j.opts.Profile, Window: j.opts.Window,
+			Split: preflight.Split{First: firsts},
+			// A batch takes longer than one letter: allow the default per
+			// file, or 50 ms a page, whichever is more.
+			Limits: pdfdoc.Limits{Timeout: max(pdfdoc.DefaultLimits.Timeout, time.Duration(page-1)*50*time.Millisecond)},
+		})
+		if err != nil {
 			return err
-		}
-		var kept []preflight.Finding
-		for _, f := range rep.Findings {
-			if f.Rule != "pages.count" {
-				kept = append(kept, f)
-			}
-		}
-		rep.Findings = kept
-		for _, l := range letters {
-			if limit := j.opts.Profile.MaxPages(l.info.Country); l.info.Pages > limit {
-				rep.Findings = append(rep.Findings, preflight.Finding{Rule: "pages.count", Severity: preflight.Error, Page: l.first,
-					Message: fmt.Sprintf("record %d has %d pages; letters to %s may have %d", l.n, l.info.Pages, l.info.Country, limit)})
-			}
-		}
-		rep.OK = true
-		for _, f := range rep.Findings {
-			if f.Severity == preflight.Error {
-				rep.OK = false
-			}
 		}
 		if !rep.OK || len(rep.Findings) > 0 {
 			tw := &textWriter{w: j.e.stdout, color: useColor(j.e)}

@@ -317,3 +317,48 @@ func TestRenderProgressOnTerminal(t *testing.T) {
 		t.Errorf("stderr %q on a pipe, want nothing", r.stderr)
 	}
 }
+
+// TestRenderMergedChecksEachLetter merges letters to three countries, one of
+// them to the Netherlands with more pages than PostNL takes: the merged
+// batch is checked letter by letter, so that letter fails, and nothing is
+// written.
+func TestRenderMergedChecksEachLetter(t *testing.T) {
+	dir := t.TempDir()
+	sample, err := templates.Sample("letter", "de")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	for i, dest := range []struct{ postcode, city, country string }{
+		{"8002", "Zürich", "CH"}, {"1012 AB", "Amsterdam", "NL"}, {"10115", "Berlin", "DE"},
+	} {
+		rec := map[string]any{}
+		for k, v := range sample {
+			rec[k] = v
+		}
+		rec["recipient"] = map[string]any{"gender": "f", "first_name": "Eva", "last_name": "Meier",
+			"street": "Seestrasse 1", "postcode": dest.postcode, "city": dest.city, "country": dest.country}
+		if i == 1 { // about 16 pages of text
+			rec["body"] = strings.Repeat("Dieser Absatz steht hier, damit der Brief lang wird und über viele Seiten läuft. Er wiederholt sich, bis es genug ist.\n\n", 260)
+		}
+		if err := enc.Encode(rec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	data := filepath.Join(dir, "letters.jsonl")
+	if err := os.WriteFile(data, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	merged := filepath.Join(dir, "all.pdf")
+	r := runCLI(t, nil, "render", "--template", "letter", "--data", data, "--merge", "-o", merged)
+	if r.code != exitFindings || !strings.Contains(r.stdout, "letters to NL may have at most 14") {
+		t.Fatalf("exit %d, stdout:\n%s\nstderr: %s", r.code, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "letter 2 has") {
+		t.Errorf("the finding does not name letter 2:\n%s", r.stdout)
+	}
+	if _, err := os.Stat(merged); !os.IsNotExist(err) {
+		t.Errorf("%s was written", merged)
+	}
+}
