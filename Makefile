@@ -4,13 +4,14 @@
 GO      ?= go
 BIN     := bin/lettergate
 FUZZTIME ?= 5s
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 
 .PHONY: all build demo test lint fuzz fixtures golden bench clean
 
 all: build
 
 build:
-	$(GO) build -o $(BIN) ./cmd/lettergate
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/lettergate
 
 # Renders the built-in reminder from its sample data and checks it, then
 # checks broken samples so that both outcomes show. The broken ones make
