@@ -135,13 +135,9 @@ func runCheck(cmd *cobra.Command, e *env, f *checkFlags, args []string) error {
 	if err != nil {
 		return err
 	}
-	var failOnWarning bool
-	switch f.failOn {
-	case "error":
-	case "warning":
-		failOnWarning = true
-	default:
-		return fmt.Errorf("--fail-on %q: want error or warning", f.failOn)
+	failOnWarning, err := parseFailOn(f.failOn)
+	if err != nil {
+		return err
 	}
 	if f.jobs < 1 {
 		return fmt.Errorf("--jobs must be at least 1")

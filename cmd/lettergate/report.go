@@ -30,6 +30,17 @@ func newReportWriter(format string, e *env, failOnWarning bool) (reportWriter, e
 	return nil, fmt.Errorf("--format %q: want text, json or junit", format)
 }
 
+// parseFailOn reads --fail-on: whether warnings fail a file too.
+func parseFailOn(s string) (warnings bool, err error) {
+	switch s {
+	case "error":
+		return false, nil
+	case "warning":
+		return true, nil
+	}
+	return false, fmt.Errorf("--fail-on %q: want error or warning", s)
+}
+
 // useColor follows https://no-color.org: colour only on a terminal, and
 // never when NO_COLOR is set to anything.
 func useColor(e *env) bool {

@@ -164,13 +164,9 @@ func runSend(cmd *cobra.Command, e *env, f *sendFlags, args []string) error {
 	if err != nil {
 		return err
 	}
-	var failOnWarning bool
-	switch f.failOn {
-	case "error":
-	case "warning":
-		failOnWarning = true
-	default:
-		return fmt.Errorf("--fail-on %q: want error or warning", f.failOn)
+	failOnWarning, err := parseFailOn(f.failOn)
+	if err != nil {
+		return err
 	}
 	if f.format != "text" && f.format != "json" {
 		return fmt.Errorf("--format %q: want text or json", f.format)
