@@ -22,7 +22,8 @@ trap 'rm -rf "$scratch"' EXIT
 command -v /usr/bin/time >/dev/null || { echo "bench: needs GNU time (/usr/bin/time)" >&2; exit 2; }
 
 echo "== build"
-go build -o "$bin" ./cmd/lettergate
+# The Makefile embeds the version (git describe) that the table names.
+make -s build BIN="$bin"
 
 # measure NAME CMD...: runs CMD, records wall seconds and peak RSS (kB)
 # of the largest process in $scratch/NAME.

@@ -133,19 +133,37 @@ func (p *Pass) recipient(l LetterPages) (*addressState, error) {
 	if s, ok := p.check.addresses[l.Letter]; ok {
 		return s, s.err
 	}
-	s := &addressState{dest: p.check.defaultCountry}
-	if p.Doc != nil && p.Doc.PageCount > 0 && !p.Window.Address.Empty() {
+	var s *addressState
+	if p.readsAddresses() {
 		r, err := p.Raster()
 		if err != nil {
-			s.err = err
+			s = &addressState{dest: p.check.defaultCountry, err: err}
 		} else {
-			ctx, cancel := context.WithTimeout(p.Ctx, zonePageTimeout)
-			s = p.readAddress(ctx, r, l.First)
-			cancel()
+			s = p.letterAddress(r, l.First)
 		}
+	} else {
+		s = &addressState{dest: p.check.defaultCountry}
 	}
 	p.keepAddress(l.Letter, s)
 	return s, s.err
+}
+
+// readsAddresses reports whether there are addresses to read: the file
+// has pages and the window an address area.
+func (p *Pass) readsAddresses() bool {
+	return p.Doc != nil && p.Doc.PageCount > 0 && !p.Window.Address.Empty()
+}
+
+// letterAddress reads on r the address of the letter that begins on page
+// n, under the page time limit, and keeps nothing: the zone rules read
+// the addresses of a long file on several cores (see checkZones).
+func (p *Pass) letterAddress(r *pdfdoc.Raster, n int) *addressState {
+	if !p.readsAddresses() {
+		return &addressState{dest: p.check.defaultCountry}
+	}
+	ctx, cancel := context.WithTimeout(p.Ctx, zonePageTimeout)
+	defer cancel()
+	return p.readAddress(ctx, r, n)
 }
 
 // keepAddress records the address of a letter.

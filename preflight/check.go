@@ -137,8 +137,7 @@ func CheckReader(ctx context.Context, name string, r io.Reader, opts Options) (*
 	if err != nil {
 		return nil, err
 	}
-	h := sha256.New()
-	data, err := io.ReadAll(io.LimitReader(io.TeeReader(r, h), o.MaxReadBytes+1))
+	data, err := io.ReadAll(io.LimitReader(r, o.MaxReadBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -146,6 +145,8 @@ func CheckReader(ctx context.Context, name string, r io.Reader, opts Options) (*
 		return Check(ctx, name, data, o)
 	}
 	// Too large to load: measure it, hash it, and say so.
+	h := sha256.New()
+	h.Write(data)
 	n, err := io.Copy(h, r)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -172,8 +173,14 @@ func Check(ctx context.Context, name string, data []byte, opts Options) (*Report
 	if err != nil && !errors.As(err, &openErr) {
 		return nil, fmt.Errorf("%s: %w", name, err) // cancelled
 	}
-	sum := sha256.Sum256(data)
-	return checkParsed(ctx, fileCtx, name, int64(len(data)), hex.EncodeToString(sum[:]), doc, openErr, o)
+	var sha string
+	if doc != nil {
+		sha = doc.SHA256 // of the same bytes
+	} else {
+		sum := sha256.Sum256(data)
+		sha = hex.EncodeToString(sum[:])
+	}
+	return checkParsed(ctx, fileCtx, name, int64(len(data)), sha, doc, openErr, o)
 }
 
 // checkParsed runs the rules on a file whose structure was read. ctx is

@@ -3,6 +3,8 @@ package preflight_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -172,5 +174,19 @@ func TestFileSize(t *testing.T) {
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("%d bytes: findings %q, want %q", tt.size, got, want)
 		}
+	}
+}
+
+// TestCheckReaderTooLarge: a file over MaxReadBytes is measured and
+// hashed whole, not read.
+func TestCheckReaderTooLarge(t *testing.T) {
+	data := append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("x"), 5000)...)
+	rep, err := preflight.CheckReader(context.Background(), "big.pdf", bytes.NewReader(data), preflight.Options{MaxReadBytes: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(data)
+	if rep.SHA256 != hex.EncodeToString(sum[:]) || rep.Bytes != int64(len(data)) || rep.OK {
+		t.Errorf("report: sha256 %s, %d bytes, ok %v", rep.SHA256, rep.Bytes, rep.OK)
 	}
 }

@@ -246,12 +246,9 @@ func (p *Pass) startsLetter(r *pdfdoc.Raster, n int) (*addressState, bool, error
 	if high = high.Intersect(page); !high.Empty() {
 		z := &zone{rule: rules.ZoneReserved, id: "reserved", page: page, parts: []rules.Rect{high}}
 		z.allowed = widen(complement(page, z.parts), edgeTolerance)
-		inks, err := scanMarked(ctx, r, n, []*zone{z}, marks, true)
-		if err != nil {
+		ink, err := anyInk(ctx, r, n, z, marks)
+		if err != nil || ink {
 			return nil, false, err
-		}
-		if inks[0].count > 0 {
-			return nil, false, nil
 		}
 	}
 	a := p.readAddress(ctx, r, n)
@@ -271,12 +268,9 @@ func (p *Pass) startsLetter(r *pdfdoc.Raster, n int) (*addressState, bool, error
 		return nil, false, nil
 	}
 	if z := reservedZone(win, page, keep); z != nil {
-		inks, err := scanMarked(ctx, r, n, []*zone{z}, marks, true)
-		if err != nil {
+		ink, err := anyInk(ctx, r, n, z, marks)
+		if err != nil || ink {
 			return nil, false, err
-		}
-		if inks[0].count > 0 {
-			return nil, false, nil
 		}
 	}
 	return a, true, nil

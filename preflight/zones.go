@@ -55,8 +55,18 @@ const (
 var zonePageTimeout = 20 * time.Second
 
 // zonePageStarted, when set, is called before the zones of page n are
-// checked: a seam for tests.
+// checked, for several pages at once on a long file: a seam for tests.
 var zonePageStarted func(n int)
+
+// zoneRunPages is how many pages in a row one PDFium instance checks
+// before it takes the next run: a file of more than two runs is checked
+// on as many cores as the pool has free (see Raster.EachPage). A
+// variable for tests.
+var zoneRunPages = 20
+
+// zoneRasters, when set, is told how many Rasters checked the pages of a
+// file: a seam for tests.
+var zoneRasters func(n int)
 
 // The zone rules. They share one pass over the pages (see zoneFindings).
 var (
@@ -133,42 +143,31 @@ func (p *Pass) zoneFindings() ([]Finding, error) {
 	s.zonesDone = true
 	byAddress := p.check.split.Address
 	r, err := p.Raster()
-	var starts func(n int) (bool, error)
+	lf := letterFinder{address: p.letterAddress, keep: p.keepAddress}
 	switch {
 	case err != nil:
 	case byAddress:
-		letter := 1
-		starts = func(n int) (bool, error) {
-			if n == 1 {
-				return true, nil
-			}
+		lf.starts = func(r *pdfdoc.Raster, n int) (bool, *addressState, error) {
 			a, ok, err := p.startsLetter(r, n)
 			if err != nil && p.Ctx.Err() == nil {
 				// A page that cannot be read does not start a letter;
 				// its zone check reports it.
-				return false, nil
+				return false, nil, nil
 			}
-			if ok {
-				letter++
-				p.keepAddress(letter, a)
+			if !ok {
+				a = nil
 			}
-			return ok, err
+			return ok, a, err
 		}
 	default:
 		var letters []LetterPages
 		if letters, err = p.Letters(); err == nil {
-			starts = startsOf(letters)
+			lf.starts = startsOf(letters)
 		}
 	}
 	if err == nil {
-		// An address that cannot be read excludes nothing; the address
-		// rules report why.
-		keep := func(l LetterPages) []rules.Rect {
-			a, _ := p.recipient(l)
-			return a.glyphBoxes()
-		}
 		var letters []LetterPages
-		s.zones, letters, p.check.pagesDone, err = checkZones(p.Ctx, r, p.Profile, p.Window, starts, keep)
+		s.zones, letters, p.check.pagesDone, err = checkZones(p.Ctx, r, p.Profile, p.Window, lf)
 		if byAddress {
 			p.check.letters = letterState{done: true, list: letters, err: err}
 		}
@@ -180,63 +179,124 @@ func (p *Pass) zoneFindings() ([]Finding, error) {
 }
 
 // startsOf returns whether a page is the first of one of letters.
-func startsOf(letters []LetterPages) func(n int) (bool, error) {
+func startsOf(letters []LetterPages) func(r *pdfdoc.Raster, n int) (bool, *addressState, error) {
 	first := map[int]bool{}
 	for _, l := range letters {
 		first[l.First] = true
 	}
-	return func(n int) (bool, error) { return first[n], nil }
+	return func(_ *pdfdoc.Raster, n int) (bool, *addressState, error) { return first[n], nil, nil }
 }
 
-// checkZones checks the zones of every page of r, letter by letter:
-// starts says whether page n begins a letter (nil: only page 1 does), and
-// it is asked for the pages in order. On the first page of each letter
-// the reserved block is checked too, leaving out the ink of the glyph
-// boxes keep returns for it (the recipient address; nil: none), and zones
-// for the first or the other pages count pages within the letter. It
-// returns the findings and the letters of the pages checked, and how many
-// were, also when ctx ends before the last (the last letter then ends at
-// the last page checked).
-func checkZones(ctx context.Context, r *pdfdoc.Raster, prof *rules.Profile, win rules.Window, starts func(n int) (bool, error), keep func(LetterPages) []rules.Rect) ([]Finding, []LetterPages, int, error) {
+// letterFinder says how checkZones finds the letters of a file and their
+// recipient addresses. starts and address may be called for several pages
+// at once, each with the Raster to use, and must change nothing shared;
+// keep is called once they are done, letter by letter.
+type letterFinder struct {
+	// starts reports whether page n > 1 begins a letter, with the address
+	// read from it when it does; nil: only page 1 does.
+	starts func(r *pdfdoc.Raster, n int) (bool, *addressState, error)
+	// address reads the address of the letter that begins on page n when
+	// starts did not; nil: none is read.
+	address func(r *pdfdoc.Raster, n int) *addressState
+	// keep records the address read for a letter; nil: none is kept.
+	keep func(letter int, a *addressState)
+}
+
+// pageCheck is what checking the zones of one page found.
+type pageCheck struct {
+	checked bool
+	// startErr stopped the decision whether the page begins a letter: the
+	// pass ends before the page.
+	startErr error
+	starts   bool          // the page begins a letter
+	addr     *addressState // the address of the letter it begins, when read
+	fs       []Finding
+	err      error // the pass ends at the page
+}
+
+// checkZones checks the zones of every page of r, letter by letter, as
+// lf finds the letters. On the first page of each letter the reserved
+// block is checked too, leaving out the ink of the glyphs of the
+// letter's address that reach out of the address area, and zones for the
+// first or the other pages count pages within the letter. It returns the
+// findings and the letters of the pages checked, and how many were, also
+// when ctx ends before the last (the last letter then ends at the last
+// page checked). A long file's pages are checked on several cores and
+// the results put together in page order: the outcome is that of a check
+// page by page, as far as the pages checked before a time limit go.
+func checkZones(ctx context.Context, r *pdfdoc.Raster, prof *rules.Profile, win rules.Window, lf letterFinder) ([]Finding, []LetterPages, int, error) {
+	checks := make([]pageCheck, r.PageCount())
+	used := r.EachPage(ctx, zoneRunPages, func(r *pdfdoc.Raster, n int) bool {
+		c := checkPage(ctx, r, prof, win, lf, n)
+		checks[n-1] = c
+		return c.startErr != nil || c.err != nil
+	})
+	if zoneRasters != nil {
+		zoneRasters(used)
+	}
 	var out []Finding
 	var letters []LetterPages
 	done := 0
-	for n := 1; n <= r.PageCount(); n++ {
-		first := n == 1
-		if starts != nil {
-			var err error
-			if first, err = starts(n); err != nil {
-				return out, closeLetters(letters, done), done, err
-			}
+	for i, c := range checks {
+		n := i + 1
+		if !c.checked { // cannot happen: EachPage does every page before a stop
+			return out, closeLetters(letters, done), done, fmt.Errorf("page %d was not checked", n)
 		}
-		if first || n == 1 {
+		if c.startErr != nil {
+			return out, closeLetters(letters, done), done, c.startErr
+		}
+		if c.starts {
 			letters = append(letters, LetterPages{Letter: len(letters) + 1, First: n})
 		}
-		cur := letters[len(letters)-1]
-		if zonePageStarted != nil {
-			zonePageStarted(n)
+		if c.addr != nil && lf.keep != nil {
+			lf.keep(len(letters), c.addr)
 		}
-		var kept []rules.Rect
-		if n == cur.First && keep != nil {
-			cur.Last = cur.First // as far as known
-			kept = keep(cur)
+		if c.err != nil {
+			return out, closeLetters(letters, done), done, c.err
 		}
-		fs, err := checkPageZones(ctx, r, prof, win, n, n-cur.First+1, kept)
-		var ke *pdfdoc.KilledError
-		if err != nil && ctx.Err() == nil && (errors.As(err, &ke) || errors.Is(err, context.DeadlineExceeded)) {
-			// The page is given up, not the file: say so and go on.
-			fs = []Finding{{Rule: rules.ZoneBorder, Severity: Error, Page: n,
-				Message: fmt.Sprintf("page %d could not be checked for blank zones: PDFium took longer than %v on it and was stopped", n, zonePageTimeout),
-				Fix:     "export the PDF again, simplifying this page (very large images or many thousands of shapes)"}}
-			err = nil
-		}
-		if err != nil {
-			return out, closeLetters(letters, done), done, err
-		}
-		out = append(out, fs...)
+		out = append(out, c.fs...)
 		done = n
 	}
 	return out, closeLetters(letters, done), done, nil
+}
+
+// checkPage checks the zones of page n on r: whether it begins a letter,
+// the address of the letter it begins, and its zones. It changes nothing
+// shared, so that pages can be checked at the same time.
+func checkPage(ctx context.Context, r *pdfdoc.Raster, prof *rules.Profile, win rules.Window, lf letterFinder, n int) pageCheck {
+	c := pageCheck{checked: true, starts: n == 1}
+	if n > 1 && lf.starts != nil {
+		if c.starts, c.addr, c.startErr = lf.starts(r, n); c.startErr != nil {
+			return c
+		}
+	}
+	if zonePageStarted != nil {
+		zonePageStarted(n)
+	}
+	var kept []rules.Rect
+	k := 2 // a later page of its letter: zones tell only the first from the rest
+	if c.starts {
+		k = 1
+		if c.addr == nil && lf.address != nil {
+			c.addr = lf.address(r, n)
+		}
+		if c.addr != nil {
+			// An address that cannot be read excludes nothing; the
+			// address rules report why.
+			kept = c.addr.glyphBoxes()
+		}
+	}
+	fs, err := checkPageZones(ctx, r, prof, win, n, k, kept)
+	var ke *pdfdoc.KilledError
+	if err != nil && ctx.Err() == nil && (errors.As(err, &ke) || errors.Is(err, context.DeadlineExceeded)) {
+		// The page is given up, not the file: say so and go on.
+		fs = []Finding{{Rule: rules.ZoneBorder, Severity: Error, Page: n,
+			Message: fmt.Sprintf("page %d could not be checked for blank zones: PDFium took longer than %v on it and was stopped", n, zonePageTimeout),
+			Fix:     "export the PDF again, simplifying this page (very large images or many thousands of shapes)"}}
+		err = nil
+	}
+	c.fs, c.err = fs, err
+	return c
 }
 
 // closeLetters sets the last page of each letter: the page before the next
@@ -488,34 +548,60 @@ func scanMarked(ctx context.Context, r *pdfdoc.Raster, n int, zones []*zone, mar
 		for pi, part := range z.parts {
 			area := part
 			if filter {
-				// Render only where some object can paint: the box around
-				// the marks that meet this part.
-				var hit rules.Rect
-				for _, m := range marks {
-					if c := m.Intersect(part); !c.Empty() {
-						hit = hit.Union(c)
-					}
-				}
-				if hit.Empty() {
+				var ok bool
+				if area, ok = markedArea(part, marks); !ok {
 					continue
 				}
-				area = hit
 			}
 			img, err := r.RenderGray(ctx, n, area, zoneDPI)
 			if err != nil {
 				return nil, err
 			}
 			a := &inkArea{part: pi, img: img}
-			zk.count += a.find(z, part)
+			zk.count += a.find(z, part, 0)
 			zk.areas = append(zk.areas, a)
 		}
 	}
 	return out, nil
 }
 
+// markedArea returns where some object can paint in part: the box around
+// the marks that meet it; false when none does.
+func markedArea(part rules.Rect, marks []rules.Rect) (rules.Rect, bool) {
+	var hit rules.Rect
+	for _, m := range marks {
+		if c := m.Intersect(part); !c.Empty() {
+			hit = hit.Union(c)
+		}
+	}
+	return hit, !hit.Empty()
+}
+
+// anyInk reports whether zone z of page n has ink that counts, looking
+// where scanMarked looks with a filter and stopping at the first pixel:
+// deciding whether a page starts a letter needs no more.
+func anyInk(ctx context.Context, r *pdfdoc.Raster, n int, z *zone, marks []rules.Rect) (bool, error) {
+	for pi, part := range z.parts {
+		area, ok := markedArea(part, marks)
+		if !ok {
+			continue
+		}
+		img, err := r.RenderGray(ctx, n, area, zoneDPI)
+		if err != nil {
+			return false, err
+		}
+		a := &inkArea{part: pi, img: img}
+		if a.find(z, part, 1) > 0 {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 // find marks the pixels of a that are ink and count in zone z: darker
-// than inkLevel, centred in part, and clear of the printable area.
-func (a *inkArea) find(z *zone, part rules.Rect) int {
+// than inkLevel, centred in part, and clear of the printable area. It
+// stops once it has found limit of them, unless limit is 0.
+func (a *inkArea) find(z *zone, part rules.Rect, limit int) int {
 	im := a.img.Image
 	w, h := im.Rect.Dx(), im.Rect.Dy()
 	n := 0
@@ -535,6 +621,9 @@ func (a *inkArea) find(z *zone, part rules.Rect) int {
 			}
 			a.ink[y*w+x] = true
 			n++
+			if n == limit {
+				return n
+			}
 		}
 	}
 	return n

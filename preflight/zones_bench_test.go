@@ -120,7 +120,7 @@ func BenchmarkZones(b *testing.B) {
 						b.Fatal(err)
 					}
 					open += time.Since(t0)
-					if _, _, _, err := checkZones(ctx, r, prof, win, nil, nil); err != nil {
+					if _, _, _, err := checkZones(ctx, r, prof, win, letterFinder{}); err != nil {
 						b.Fatal(err)
 					}
 					pages += r.PageCount()

@@ -530,7 +530,7 @@ func TestPageTimeout(t *testing.T) {
 	zonePageTimeout = time.Millisecond
 	defer func() { zonePageTimeout = old }()
 	prof, win := pingen(t)
-	fs, _, _, err := checkZones(context.Background(), r, prof, win, nil, nil)
+	fs, _, _, err := checkZones(context.Background(), r, prof, win, letterFinder{})
 	zonePageTimeout = old
 	if err != nil {
 		t.Fatal(err)
@@ -565,7 +565,7 @@ address: {min_lines: 3, max_lines: 6, font_pt: [8, 12]}
 	}
 	logo := zrect(160, 15, 180, 25)
 	r := openZoneRaster(t, zonePDF(zpage{content: logo}, zpage{content: logo}))
-	fs, _, _, err := checkZones(context.Background(), r, prof, prof.Windows["left"], nil, nil)
+	fs, _, _, err := checkZones(context.Background(), r, prof, prof.Windows["left"], letterFinder{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -216,6 +216,13 @@ type checkResult struct {
 // checkAll checks files with jobs workers and delivers the results as they
 // finish. Memory stays bounded: each worker holds one file at a time.
 func checkAll(ctx context.Context, files []string, opts preflight.Options, jobs int, previews *previewWriter) <-chan checkResult {
+	// In a batch PDFium is all but certainly needed: start it while the
+	// first files' structure is read. A single file starts it only once it
+	// passes the structural rules, so a broken file never pays for it. A
+	// failed start fails the files' OpenRaster again, which reports it.
+	if len(files) > 1 {
+		go pdfdoc.StartEngine(ctx)
+	}
 	names := make(chan string)
 	results := make(chan checkResult)
 	go func() {

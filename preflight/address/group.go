@@ -166,10 +166,10 @@ func prepare(in []Glyph, y0, y1 float64) ([]*glyph, *spaces) {
 // across the whole width of the page.
 type band struct {
 	gs         []*glyph
-	tops, bots []float64
-	top, bot   float64 // the core: median top and bottom of its first glyphs
-	ems        []float64
-	em         float64 // median font size of its first glyphs; 0 when unknown
+	tops, bots []float64 // sorted
+	top, bot   float64   // the core: median top and bottom of its first glyphs
+	ems        []float64 // sorted
+	em         float64   // median font size of its first glyphs; 0 when unknown
 }
 
 func (b *band) add(g *glyph) {
@@ -177,13 +177,20 @@ func (b *band) add(g *glyph) {
 	// A glyph much taller than the core (a big heading beside a line of
 	// text) joins without moving the core onto the next line.
 	if len(b.tops) < coreSamples && (len(b.tops) == 0 || g.y1-g.y0 <= 1.6*(b.bot-b.top)) {
-		b.tops, b.bots = append(b.tops, g.y0), append(b.bots, g.y1)
-		b.top, b.bot = median(b.tops), median(b.bots)
+		b.tops, b.bots = insertSorted(b.tops, g.y0), insertSorted(b.bots, g.y1)
+		b.top, b.bot = medianSorted(b.tops), medianSorted(b.bots)
 	}
 	if g.em > 0 && len(b.ems) < coreSamples {
-		b.ems = append(b.ems, g.em)
-		b.em = median(b.ems)
+		b.ems = insertSorted(b.ems, g.em)
+		b.em = medianSorted(b.ems)
 	}
+}
+
+// insertSorted inserts v into the sorted s: median costs a copy and a
+// sort on every glyph a band takes, this a search.
+func insertSorted(s []float64, v float64) []float64 {
+	i, _ := slices.BinarySearch(s, v)
+	return slices.Insert(s, i, v)
 }
 
 // overlapRatio is the vertical overlap of a glyph and a band's core as a
@@ -803,6 +810,14 @@ func median(vs []float64) float64 {
 	}
 	s := slices.Clone(vs)
 	slices.Sort(s)
+	return medianSorted(s)
+}
+
+// medianSorted is median of values already sorted.
+func medianSorted(s []float64) float64 {
+	if len(s) == 0 {
+		return 0
+	}
 	n := len(s)
 	if n%2 == 1 {
 		return s[n/2]

@@ -214,7 +214,8 @@ func (doc *Document) read(ctx context.Context, limits Limits) error {
 	if err := api.ValidateContext(pc); err != nil {
 		return classify(err)
 	}
-	if err := decodeAll(ctx, pc.XRefTable, limits); err != nil {
+	nodes := pageNodes(pc.XRefTable)
+	if err := decodeAll(ctx, pc.XRefTable, limits, contentStreams(pc.XRefTable, nodes)); err != nil {
 		return err
 	}
 	doc.Version = pc.VersionString()
@@ -228,7 +229,7 @@ func (doc *Document) read(ctx context.Context, limits Limits) error {
 	if err != nil {
 		return &OpenError{Kind: Unreadable, Err: fmt.Errorf("page boxes: %w", err)}
 	}
-	w := walker{xref: pc.XRefTable, limits: limits}
+	w := walker{xref: pc.XRefTable, limits: limits, nodes: nodes}
 	for i, pb := range boundaries {
 		n := i + 1
 		if err := ctx.Err(); err != nil {
@@ -276,9 +277,10 @@ func dedupe(msg string) string {
 
 // decodeAll decodes every stream but images once, to find the ones that
 // cannot be decoded (a corrupt Flate stream: PDFium would silently draw
-// nothing) and to hold the file to its limits. Decoded data is not kept:
-// only page contents and forms are needed later, and they are decoded again.
-func decodeAll(ctx context.Context, xref *model.XRefTable, limits Limits) error {
+// nothing) and to hold the file to its limits. Only what the walk over the
+// pages reads is kept decoded, so that it is not decoded twice: forms, and
+// the page contents listed in contents.
+func decodeAll(ctx context.Context, xref *model.XRefTable, limits Limits, contents map[int]bool) error {
 	var total int64
 	for nr, e := range xref.Table {
 		if e == nil || e.Free {
@@ -291,7 +293,8 @@ func decodeAll(ctx context.Context, xref *model.XRefTable, limits Limits) error 
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if sub, _ := sd.Dict["Subtype"].(types.Name); sub == "Image" {
+		sub, _ := sd.Dict["Subtype"].(types.Name)
+		if sub == "Image" {
 			w, _ := xref.DereferenceInteger(sd.Dict["Width"])
 			h, _ := xref.DereferenceInteger(sd.Dict["Height"])
 			if w != nil && h != nil && int64(w.Value())*int64(h.Value()) > limits.MaxImagePixels {
@@ -317,8 +320,34 @@ func decodeAll(ctx context.Context, xref *model.XRefTable, limits Limits) error 
 			return &OpenError{Kind: Unreadable, Err: fmt.Errorf("stream object %d cannot be decoded: %s", nr, dedupe(err.Error()))}
 		}
 		total += int64(len(sd.Content))
+		// pdfcpu decodes page contents again within its own limit: keep
+		// only what it would decode the same.
+		if (contents[nr] || sub == "Form") && budget <= filter.DefaultMaxDecodeBytes {
+			e.Object = sd
+		}
 	}
 	return nil
+}
+
+// contentStreams returns the object numbers of the content streams of the
+// pages of nodes; none when nodes is nil (pageNodes could not tell).
+func contentStreams(xref *model.XRefTable, nodes []pageNode) map[int]bool {
+	out := map[int]bool{}
+	add := func(o types.Object) {
+		if ref, ok := o.(types.IndirectRef); ok {
+			out[ref.ObjectNumber.Value()] = true
+		}
+	}
+	for _, n := range nodes {
+		o, _ := n.dict.Find("Contents")
+		add(o) // a stream, or an array of them
+		if arr, err := xref.DereferenceArray(o); err == nil {
+			for _, e := range arr {
+				add(e)
+			}
+		}
+	}
+	return out
 }
 
 func rectBox(r *types.Rectangle) Box {

@@ -55,7 +55,7 @@ type EngineInfo struct {
 	StartTime time.Duration // how long the start took (module compile and pool)
 	CacheDir  string        // the wazero compilation cache in use; "" when none
 	CacheErr  error         // why the cache is not used, when it is not
-	Instances int           // the pool size: at most this many files are open at once
+	Instances int           // the pool size: at most this many Rasters hold an instance at once
 	// Abandoned counts calls abandoned by the watchdog (Fast mode) that
 	// have not returned yet; each holds an instance of the pool.
 	Abandoned int
@@ -67,9 +67,13 @@ type EngineInfo struct {
 const engineMemoryPages = 16384
 
 var engine struct {
-	mu        sync.Mutex
-	mode      EngineMode // "" until set or started
-	pool      pdfium.Pool
+	mu   sync.Mutex
+	mode EngineMode // "" until set or started
+	pool pdfium.Pool
+	// slots holds a token for each instance taken from the pool and not
+	// yet closed or destroyed (abandoned calls' included), so that a file
+	// can ask for another instance without waiting (see Raster.EachPage).
+	slots     chan struct{}
 	info      EngineInfo
 	abandoned atomic.Int64
 }
@@ -94,7 +98,7 @@ func SetEngineMode(m EngineMode) error {
 // to pay the start-up cost at a convenient time; [OpenRaster] starts the
 // pool on its own otherwise.
 func StartEngine(ctx context.Context) error {
-	_, err := enginePool(ctx)
+	_, _, err := enginePool(ctx)
 	return err
 }
 
@@ -113,21 +117,21 @@ func engineMode() EngineMode {
 	return engine.info.Mode
 }
 
-func enginePool(ctx context.Context) (pdfium.Pool, error) {
+func enginePool(ctx context.Context) (pdfium.Pool, chan struct{}, error) {
 	engine.mu.Lock()
 	defer engine.mu.Unlock()
 	if engine.pool != nil {
-		return engine.pool, nil
+		return engine.pool, engine.slots, nil
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	mode := engine.mode
 	if mode == "" {
 		mode = Fast
 		if env := EngineMode(os.Getenv(EngineModeEnv)); env != "" {
 			if env != Fast && env != Interruptible {
-				return nil, fmt.Errorf("%s=%q: want %q or %q", EngineModeEnv, env, Fast, Interruptible)
+				return nil, nil, fmt.Errorf("%s=%q: want %q or %q", EngineModeEnv, env, Fast, Interruptible)
 			}
 			mode = env
 		}
@@ -169,11 +173,12 @@ func enginePool(ctx context.Context) (pdfium.Pool, error) {
 		ReuseWorkers: true,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("starting PDFium: %w", err)
+		return nil, nil, fmt.Errorf("starting PDFium: %w", err)
 	}
 	engine.pool = pool
+	engine.slots = make(chan struct{}, n)
 	engine.info = EngineInfo{Started: true, Mode: mode, StartTime: time.Since(start), CacheDir: dir, CacheErr: cacheErr, Instances: n}
-	return pool, nil
+	return pool, engine.slots, nil
 }
 
 // initPool runs webassembly.Init under recover: a failure to start the

@@ -40,6 +40,7 @@ type Raster struct {
 // goes on with a new one, so the two never share state.
 type session struct {
 	inst    pdfium.Pdfium
+	slot    *slot // the instance's token in engine.slots
 	doc     references.FPDF_DOCUMENT
 	cur     loadedPage
 	loads   int // pages loaded
@@ -53,7 +54,43 @@ type loadedPage struct {
 	n    int // 1-based; 0 when none
 	ref  references.FPDF_PAGE
 	text references.FPDF_TEXTPAGE // "" until needed
+	// foot is the page's Footprint once listed: deciding whether a page
+	// starts a letter and checking its zones both need it.
+	foot     []Box
+	footDone bool
 }
+
+// slot is the token of one instance in engine.slots, taken before the
+// instance is got from the pool and given back once the pool has it back
+// (closed or destroyed), so the tokens never undercount the instances in
+// use and an instance can be asked for without waiting.
+type slot struct {
+	ch   chan struct{}
+	once sync.Once
+}
+
+// takeSlot takes a token from slots, waiting while ctx allows.
+func takeSlot(ctx context.Context, slots chan struct{}) (*slot, error) {
+	select {
+	case slots <- struct{}{}:
+		return &slot{ch: slots}, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// trySlot takes a token from slots if one is free now; nil when none is.
+func trySlot(slots chan struct{}) *slot {
+	select {
+	case slots <- struct{}{}:
+		return &slot{ch: slots}
+	default:
+		return nil
+	}
+}
+
+// release gives the token back, once.
+func (s *slot) release() { s.once.Do(func() { <-s.ch }) }
 
 // RasterOptions bound the work of a Raster. A zero field means the default.
 type RasterOptions struct {
@@ -120,26 +157,56 @@ func OpenRaster(ctx context.Context, data []byte, opts RasterOptions) (*Raster, 
 		opts.MaxObjects = DefaultLimits.MaxObjects
 	}
 	r := &Raster{data: data, opts: opts}
-	if err := r.attach(ctx); err != nil {
+	if err := r.attach(ctx, nil); err != nil {
 		return nil, err
 	}
 	return r, nil
 }
 
-// attach takes an instance from the pool and opens the document in it.
-func (r *Raster) attach(ctx context.Context) error {
-	pool, err := enginePool(ctx)
+// openNoWait opens r's file, of pages pages, in another Raster with r's
+// options if the pool has an instance free now; nil when it has none, or
+// the file does not open as it did in r.
+func (r *Raster) openNoWait(ctx context.Context, pages int) *Raster {
+	_, slots, err := enginePool(ctx)
 	if err != nil {
+		return nil
+	}
+	sl := trySlot(slots)
+	if sl == nil {
+		return nil
+	}
+	o := &Raster{data: r.data, opts: r.opts, pages: pages}
+	if err := o.attach(ctx, sl); err != nil {
+		return nil
+	}
+	return o
+}
+
+// attach takes an instance from the pool and opens the document in it,
+// in slot sl when given (the slot of the session it replaces), else in
+// one it waits for while ctx allows. sl is released when attach fails.
+func (r *Raster) attach(ctx context.Context, sl *slot) error {
+	pool, slots, err := enginePool(ctx)
+	if err != nil {
+		if sl != nil {
+			sl.release()
+		}
 		return err
+	}
+	if sl == nil {
+		if sl, err = takeSlot(ctx, slots); err != nil {
+			return err
+		}
 	}
 	inst, err := pool.GetInstanceWithContext(ctx)
 	if err != nil {
+		sl.release()
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
 		return fmt.Errorf("waiting for a PDFium instance: %w", err)
 	}
-	s := &session{inst: inst, geoms: map[int]Geometry{}, annots: map[int]bool{}, widgets: map[int]bool{}}
+	s := &session{inst: inst, slot: sl, geoms: map[int]Geometry{}, annots: map[int]bool{}, widgets: map[int]bool{}}
 	pages, err := watch(ctx, r.opts.CallTimeout, s, 0, "open", func() (int, error) {
 		d, err := inst.OpenDocument(&requests.OpenDocument{File: &r.data})
 		if err != nil {
@@ -154,13 +221,15 @@ func (r *Raster) attach(ctx context.Context) error {
 	})
 	if err != nil {
 		var ke *KilledError
-		if !errors.As(err, &ke) {
+		if !errors.As(err, &ke) { // a killed call's instance is watch's to destroy
 			inst.Close()
+			sl.release()
 		}
 		return err
 	}
 	if r.pages != 0 && pages != r.pages {
-		s.close()
+		s.end(false)
+		sl.release()
 		return fmt.Errorf("PDFium counts %d pages on reopening, %d before", pages, r.pages)
 	}
 	r.s, r.pages = s, pages
@@ -180,12 +249,33 @@ func (r *Raster) Close() error {
 	if s == nil {
 		return nil
 	}
+	err := s.end(r.opts.Discard)
+	s.slot.release()
+	return err
+}
+
+// release gives r's instance back to the pool; the next call opens the
+// file again in another.
+func (r *Raster) release() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if s := r.s; s != nil {
+		r.s = nil
+		s.end(r.opts.Discard)
+		s.slot.release()
+	}
+}
+
+// end closes the document and returns the instance to the pool, or
+// destroys it when discard. The slot stays taken: the caller releases it
+// or hands it on.
+func (s *session) end(discard bool) error {
 	err := recoverCall("close", func() error {
 		s.closePage()
 		_, err := s.inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: s.doc})
 		return err
 	})
-	if err != nil || r.opts.Discard {
+	if err != nil || discard {
 		// An instance in an unknown state must not serve the next file.
 		s.inst.Kill()
 		return err
@@ -193,11 +283,10 @@ func (r *Raster) Close() error {
 	return s.inst.Close()
 }
 
-// close returns a session's instance to the pool.
-func (s *session) close() {
-	s.closePage()
-	s.inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: s.doc})
-	s.inst.Close()
+// kill destroys the instance and releases its slot.
+func (s *session) kill() {
+	s.inst.Kill()
+	s.slot.release()
 }
 
 // PageCount returns the number of pages as PDFium sees them.
@@ -227,16 +316,16 @@ func call[T any](ctx context.Context, r *Raster, n int, op string, f func(s *ses
 	if s := r.s; s != nil && s.cur.n != n && s.loads >= recyclePages {
 		// go-pdfium keeps a handle for every object it has listed, and
 		// PDFium every object it has parsed, until the document is closed:
-		// on a long file, start afresh now and then.
-		if r.opts.Discard {
-			s.inst.Kill()
-		} else {
-			s.close()
-		}
+		// on a long file, start afresh now and then, in the same slot, so
+		// that the Raster never waits for an instance while it holds one.
+		s.end(r.opts.Discard)
 		r.s = nil
+		if err := r.attach(ctx, s.slot); err != nil {
+			return zero, err
+		}
 	}
 	if r.s == nil {
-		if err := r.attach(ctx); err != nil {
+		if err := r.attach(ctx, nil); err != nil {
 			return zero, err
 		}
 	}
@@ -253,7 +342,7 @@ func call[T any](ctx context.Context, r *Raster, n int, op string, f func(s *ses
 	case errors.As(err, &ke):
 		r.s = nil
 	case err != nil && instanceBroken(err):
-		s.inst.Kill()
+		s.kill()
 		r.s = nil
 	}
 	return v, err
@@ -298,12 +387,13 @@ func watch[T any](ctx context.Context, limit time.Duration, s *session, n int, o
 	if engineMode() == Interruptible {
 		s.inst.Kill() // wazero stops the call at its next loop
 		<-done
+		s.slot.release()
 	} else {
 		ke.Abandoned = true
 		engine.abandoned.Add(1)
 		go func() {
 			<-done
-			s.inst.Kill()
+			s.kill()
 			engine.abandoned.Add(-1)
 		}()
 	}

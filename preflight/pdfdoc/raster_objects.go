@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/klippa-app/go-pdfium"
@@ -92,6 +93,9 @@ func white(c [4]uint8) bool {
 func (r *Raster) Footprint(ctx context.Context, n int) ([]Box, error) {
 	limit := r.opts.MaxObjects
 	return call(ctx, r, n, "footprint", func(s *session, page requests.Page) ([]Box, error) {
+		if s.cur.footDone {
+			return slices.Clone(s.cur.foot), nil
+		}
 		inst := s.inst
 		cnt, err := inst.FPDFPage_CountObjects(&requests.FPDFPage_CountObjects{Page: page})
 		if err != nil {
@@ -121,7 +125,8 @@ func (r *Raster) Footprint(ctx context.Context, n int) ([]Box, error) {
 				out = append(out, a.Rect)
 			}
 		}
-		return out, nil
+		s.cur.foot, s.cur.footDone = out, true
+		return slices.Clone(out), nil
 	})
 }
 
