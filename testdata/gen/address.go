@@ -342,13 +342,7 @@ func addressLetter(fnt *sfnt.Font, s addrSpec) ([]byte, error) {
 	// The pen of the first line, from the ink's top-left corner.
 	penX, base := x-ink.left, top-ink.top
 
-	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.SetCatalogSort(true)
-	pdf.SetCreationDate(fixedDate)
-	pdf.SetModificationDate(fixedDate)
-	pdf.SetCompression(true)
-	pdf.SetCellMargin(0)
-	pdf.SetAutoPageBreak(false, 0)
+	pdf := newFPDF(a4)
 	pdf.AddUTF8FontFromBytes("go", "", goregular.TTF)
 	txt := func(x, y, size float64, text string) {
 		pdf.SetFont("go", "", size)

@@ -3,9 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"time"
 
-	"github.com/go-pdf/fpdf"
 	"golang.org/x/image/font/gofont/goregular"
 	"golang.org/x/image/font/sfnt"
 
@@ -22,9 +20,6 @@ import (
 // checked with are in its golden files (NAME.golden.json, and
 // NAME.VARIANT.golden.json for further checks of the same file).
 func init() { register("batch", set{dir: "batch", write: writeBatchSet}) }
-
-// batchDate keeps the files reproducible.
-var batchDate = time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 
 // batchLetter is one letter of a batch file.
 type batchLetter struct {
@@ -121,13 +116,7 @@ func batchPDF(fnt *sfnt.Font, letters []batchLetter) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.SetCatalogSort(true)
-	pdf.SetCreationDate(batchDate)
-	pdf.SetModificationDate(batchDate)
-	pdf.SetCompression(true)
-	pdf.SetCellMargin(0)
-	pdf.SetAutoPageBreak(false, 0)
+	pdf := newFPDF(a4)
 	pdf.AddUTF8FontFromBytes("go", "", goregular.TTF)
 	txt := func(x, y, size float64, text string) {
 		pdf.SetFont("go", "", size)

@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/go-pdf/fpdf"
 	"github.com/pdfcpu/pdfcpu/pkg/api"
@@ -18,8 +17,6 @@ import (
 // The document set: fixtures for the structural rules (pdf.*, file.size,
 // pages.count, page.format, fonts.unembedded, interactive.content).
 func init() { register("doc", set{dir: "doc", write: writeDocSet}) }
-
-var fixedDate = time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 
 // letterSpec describes a plain letter drawn with fpdf.
 type letterSpec struct {
@@ -42,13 +39,7 @@ func letter(s letterSpec) ([]byte, error) {
 	if s.custom.Wd > 0 {
 		init.Size = s.custom
 	}
-	pdf := fpdf.NewCustom(init)
-	pdf.SetCatalogSort(true)
-	pdf.SetCreationDate(fixedDate)
-	pdf.SetModificationDate(fixedDate)
-	pdf.SetCompression(true)
-	pdf.SetCellMargin(0)
-	pdf.SetAutoPageBreak(false, 0)
+	pdf := newFPDF(init)
 	family := "go"
 	if s.coreFont {
 		family = "Helvetica"

@@ -5,6 +5,9 @@
 //
 // Fixtures are committed; run this after changing a generator, then review
 // the rendered files and refresh the goldens (go test ./... -update).
+// Files that pdfcpu writes (the encrypted and the rotated ones in doc/)
+// differ on every run, as pdfcpu stamps the time and random keys; restore
+// them with git when their generator did not change.
 package main
 
 import (

@@ -5,7 +5,30 @@ import (
 	"compress/zlib"
 	"fmt"
 	"os"
+	"time"
+
+	"github.com/go-pdf/fpdf"
 )
+
+// fixedDate keeps generated files reproducible.
+var fixedDate = time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+
+// newFPDF starts an fpdf document in millimetres that comes out byte for
+// byte the same on every run (sorted catalog, fixed dates), with text set
+// exactly where it is placed (no cell margin, no automatic page breaks).
+func newFPDF(init *fpdf.InitType) *fpdf.Fpdf {
+	pdf := fpdf.NewCustom(init)
+	pdf.SetCatalogSort(true)
+	pdf.SetCreationDate(fixedDate)
+	pdf.SetModificationDate(fixedDate)
+	pdf.SetCompression(true)
+	pdf.SetCellMargin(0)
+	pdf.SetAutoPageBreak(false, 0)
+	return pdf
+}
+
+// a4 is fpdf's A4 portrait in millimetres.
+var a4 = &fpdf.InitType{OrientationStr: "P", UnitStr: "mm", SizeStr: "A4"}
 
 // rawPDF assembles a PDF from object bodies: objs[0] is object 1, and so
 // on. Object 1 must be the catalog. It writes a correct xref table, so that
